@@ -1,0 +1,80 @@
+# jupyterlab-torch-doctor: `make lab` to run it, `make test` to test everything.
+# Both are safe to run again: each step is skipped when its inputs are unchanged.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(CURDIR)/$(VENV)/bin
+export PATH := $(BIN):$(PATH)
+# pip's default index is unreachable on offline machines; never retry it.
+export PIP_RETRIES ?= 0
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+JUPYTERLAB_VERSION ?= 4.6.4
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.PHONY: lab test setup tools build build-prod develop lint jest pytest isolation ui-test wheel clean help
+
+help:
+	@echo "make lab   - set up everything and start JupyterLab with the extension"
+	@echo "make test  - lint, jest, pytest, the isolated wheel check and Galata"
+
+tools:
+	@PYTHON=$(PYTHON) scripts/check-tools.sh
+
+$(VENV)/.installed: pyproject.toml | tools
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q "jupyterlab==$(JUPYTERLAB_VERSION)" ipykernel hatchling editables \
+	  "jupyter-builder>=1.2.0,<2" build pytest jsonschema
+	touch $@
+
+node_modules/.installed: package.json package-lock.json | tools
+	npm ci --no-audit --no-fund
+	touch $@
+
+setup: $(VENV)/.installed node_modules/.installed
+
+build: setup
+	npm run build
+
+build-prod: setup
+	npm run build:prod
+
+# Develop mode: the package is importable and the labextension is a symlink
+# to the source build, so `npm run watch` changes show up on reload.
+develop: build
+	@if ! $(BIN)/python -c 'import jupyterlab_torch_doctor' 2>/dev/null; then \
+	  $(BIN)/python -m pip install -q --no-build-isolation --no-deps -e . ; fi
+	$(BIN)/jupyter labextension develop . --overwrite >/dev/null
+	$(BIN)/jupyter labextension list 2>&1 | grep -E "jupyterlab-torch-doctor.*enabled.*OK"
+
+lab: develop
+	$(BIN)/jupyter lab $(ROOT_FLAG)
+
+lint: setup
+	npm run lint:check
+
+jest: setup
+	npm test
+
+pytest: setup
+	$(BIN)/python -m pytest
+
+wheel: build-prod
+	rm -rf dist
+	$(BIN)/python -m build --wheel --no-isolation --outdir dist .
+
+# As the template's CI: the wheel alone, in a fresh venv, with no node on PATH.
+isolation: wheel
+	scripts/isolation-check.sh $(PYTHON) dist
+
+ui-test: develop
+	scripts/ui-test.sh
+
+test: lint jest pytest isolation ui-test
+	@echo "make test: all suites passed"
+
+clean:
+	npm run clean:all || true
+	rm -rf dist $(VENV) node_modules ui-tests/node_modules coverage

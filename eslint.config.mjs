@@ -1,0 +1,62 @@
+import js from '@eslint/js';
+import prettierConfig from 'eslint-config-prettier';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  {
+    ignores: [
+      'node_modules',
+      '**/node_modules',
+      'lib',
+      'coverage',
+      'dist',
+      '.venv',
+      'jupyterlab_torch_doctor/labextension',
+      'ui-tests/test-results',
+      'ui-tests/playwright-report',
+      'src/probe/probeSource.ts',
+      '**/*.d.ts',
+      '*.config.js',
+      'babel.config.js'
+    ]
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    rules: {
+      '@typescript-eslint/naming-convention': [
+        'error',
+        {
+          selector: 'interface',
+          format: ['PascalCase'],
+          custom: { regex: '^I[A-Z]', match: true }
+        }
+      ],
+      '@typescript-eslint/no-unused-vars': ['warn', { args: 'none' }],
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-namespace': 'off',
+      '@typescript-eslint/no-use-before-define': 'off',
+      '@typescript-eslint/no-require-imports': 'off',
+      quotes: ['error', 'single', { avoidEscape: true, allowTemplateLiterals: false }],
+      curly: ['error', 'all'],
+      eqeqeq: 'error',
+      'prefer-arrow-callback': 'error'
+    }
+  },
+  {
+    files: ['scripts/**/*.js', 'benchmarks/**/*.js', 'ui-tests/*.js'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        process: 'readonly',
+        __dirname: 'readonly',
+        console: 'readonly'
+      }
+    }
+  },
+  prettierConfig
+);

@@ -1,0 +1,183 @@
+import type { TranslationBundle } from '@jupyterlab/translation';
+
+import type { IProbeReport } from '../report/types';
+import type { IProbeState } from '../tokens';
+
+/**
+ * One labelled line of the panel's fact list.
+ */
+export interface IFact {
+  label: string;
+  value: string;
+}
+
+/**
+ * A one-line description of the model's state for the panel header.
+ */
+export function describeState(
+  state: IProbeState,
+  trans: TranslationBundle
+): { text: string; kind: 'info' | 'busy' | 'error' } {
+  switch (state.phase) {
+    case 'no-kernel':
+      return {
+        text: trans.__(
+          'Open a notebook or console with a Python kernel to probe it.'
+        ),
+        kind: 'info'
+      };
+    case 'probing':
+      return { text: trans.__('Probing the kernel…'), kind: 'busy' };
+    case 'waiting':
+      return {
+        text: trans.__('Waiting for the kernel: it is busy running a cell.'),
+        kind: 'busy'
+      };
+    case 'idle':
+      return { text: trans.__('Not probed yet.'), kind: 'info' };
+  }
+  const outcome = state.outcome;
+  switch (outcome?.kind) {
+    case 'report':
+      return {
+        text: trans.__(
+          'Probed at %1.',
+          state.probedAt?.toLocaleTimeString() ?? ''
+        ),
+        kind: 'info'
+      };
+    case 'not-python':
+      return {
+        text: trans.__(
+          'Not a Python kernel (%1): there is no torch to check.',
+          outcome.language
+        ),
+        kind: 'info'
+      };
+    case 'timeout':
+      return {
+        text: outcome.waitedForBusyKernel
+          ? trans.__(
+              'Timed out waiting for the busy kernel. Probe again when it is idle.'
+            )
+          : trans.__('Timed out: the kernel did not answer.'),
+        kind: 'error'
+      };
+    case 'dead':
+      return { text: outcome.message, kind: 'error' };
+    case 'invalid':
+    case 'error':
+      return { text: outcome.message, kind: 'error' };
+    default:
+      return { text: trans.__('Not probed yet.'), kind: 'info' };
+  }
+}
+
+function pkgLine(
+  report: IProbeReport,
+  name: 'torch' | 'torchvision' | 'torchaudio',
+  trans: TranslationBundle
+): string {
+  const pkg = report.packages[name];
+  if (!pkg) {
+    return trans.__('not installed');
+  }
+  const where = pkg.installer ? ` (${pkg.installer})` : '';
+  return `${pkg.build_version}${where}`;
+}
+
+/**
+ * The facts of a report as label/value pairs; values are plain text.
+ */
+export function summarizeReport(
+  report: IProbeReport,
+  trans: TranslationBundle
+): IFact[] {
+  const nv = report.nvidia;
+  const facts: IFact[] = [
+    {
+      label: trans.__('Python'),
+      value: `${report.python.version} · ${report.python.executable}`
+    },
+    {
+      label: trans.__('Environment'),
+      value: `${report.environment.kind} · ${report.environment.hostname}`
+    },
+    {
+      label: trans.__('Platform'),
+      value: [
+        report.platform.system,
+        report.platform.machine,
+        report.platform.manylinux
+      ]
+        .filter(Boolean)
+        .join(' · ')
+    },
+    { label: 'torch', value: pkgLine(report, 'torch', trans) },
+    { label: 'torchvision', value: pkgLine(report, 'torchvision', trans) },
+    { label: 'torchaudio', value: pkgLine(report, 'torchaudio', trans) },
+    {
+      label: trans.__('NVIDIA driver'),
+      value: nv.driver
+        ? `${nv.driver}${nv.cuda_driver_max ? ` (CUDA ≤ ${nv.cuda_driver_max})` : ''}`
+        : trans.__('none found')
+    }
+  ];
+  for (const gpu of nv.gpus) {
+    facts.push({
+      label: trans.__('GPU %1', gpu.index),
+      value: `${gpu.name}${gpu.compute_capability ? ` · sm ${gpu.compute_capability}` : ''}`
+    });
+  }
+  for (const gpu of report.amd.gpus) {
+    facts.push({
+      label: trans.__('AMD GPU'),
+      value: gpu.gfx ?? String(gpu.gfx_target_version)
+    });
+  }
+  for (const gpu of report.intel.gpus) {
+    facts.push({
+      label: trans.__('Intel GPU'),
+      value: `${gpu.device_id ?? '?'} · ${gpu.discrete ? trans.__('discrete') : trans.__('integrated')}`
+    });
+  }
+  if (report.apple) {
+    facts.push({
+      label: 'Apple MPS',
+      value: report.apple.mps_os_supported
+        ? trans.__('macOS supports MPS')
+        : trans.__('macOS too old for MPS')
+    });
+  }
+  if (nv.nvcc) {
+    facts.push({
+      label: 'nvcc',
+      value: `${nv.nvcc.version ?? '?'} · ${trans.__('not used by pip wheels')}`
+    });
+  }
+  if (report.torch_imported) {
+    facts.push({
+      label: trans.__('Imported torch'),
+      value: trans.__(
+        '%1 (restart the kernel for a change to apply)',
+        report.torch_imported.version ?? '?'
+      )
+    });
+  }
+  const deep = report.deep;
+  if (deep) {
+    const smoke = (deep.smoke ?? [])
+      .map(s => `${s.device} ${s.ok ? '✓' : '✗'}`)
+      .join(', ');
+    facts.push({
+      label: trans.__('Deep check'),
+      value:
+        deep.status === 'ok'
+          ? deep.torch?.imported
+            ? `${trans.__('torch imports')} · ${smoke}`
+            : `${trans.__('import failed')}: ${deep.torch?.error?.message ?? ''}`
+          : `${deep.status}: ${deep.error ?? ''}`
+    });
+  }
+  return facts;
+}

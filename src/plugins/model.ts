@@ -1,0 +1,146 @@
+import type {
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import { ICommandPalette, type ISessionContext } from '@jupyterlab/apputils';
+import { IConsoleTracker } from '@jupyterlab/console';
+import { INotebookTracker } from '@jupyterlab/notebook';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import type { Widget } from '@lumino/widgets';
+
+import { CommandIDs } from '../commands';
+import { DEFAULT_SETTINGS, TorchDoctorModel } from '../model';
+import { ITorchDoctorModel, type IProbeSettings } from '../tokens';
+
+/**
+ * The plugin id; schema/plugin.json holds its settings.
+ */
+export const MODEL_PLUGIN_ID = 'jupyterlab-torch-doctor:plugin';
+
+/**
+ * Provides the shared model, follows the active notebook or console, and
+ * adds the probe commands.
+ */
+export const modelPlugin: JupyterFrontEndPlugin<ITorchDoctorModel> = {
+  id: MODEL_PLUGIN_ID,
+  description:
+    'Probes the active kernel for its torch build and the hardware it can see.',
+  autoStart: true,
+  provides: ITorchDoctorModel,
+  optional: [
+    INotebookTracker,
+    IConsoleTracker,
+    ISettingRegistry,
+    ICommandPalette,
+    ITranslator
+  ],
+  activate: (
+    app: JupyterFrontEnd,
+    notebooks: INotebookTracker | null,
+    consoles: IConsoleTracker | null,
+    settingRegistry: ISettingRegistry | null,
+    palette: ICommandPalette | null,
+    translator: ITranslator | null
+  ): ITorchDoctorModel => {
+    const trans = (translator ?? nullTranslator).load(
+      'jupyterlab_torch_doctor'
+    );
+    const model = new TorchDoctorModel();
+
+    // Follow the widget the user works in; a sidebar or launcher keeps the
+    // last notebook or console as the target.
+    const follow = (widget: Widget | null) => {
+      const context = Private.sessionOf(widget, notebooks, consoles);
+      if (context) {
+        model.setTarget(context);
+      } else if (model.target?.isDisposed) {
+        model.setTarget(null);
+      }
+    };
+    app.shell.currentChanged?.connect((_, args) => follow(args.newValue));
+    notebooks?.currentChanged.connect((_, w) => follow(w));
+    consoles?.currentChanged.connect((_, w) => follow(w));
+    void app.restored.then(() => follow(app.shell.currentWidget));
+
+    const hasKernel = () => !!model.target?.session?.kernel;
+    app.commands.addCommand(CommandIDs.probe, {
+      label: trans.__('Probe Kernel for PyTorch'),
+      caption: trans.__(
+        'Check the torch build and GPUs of the active kernel (no torch import)'
+      ),
+      isEnabled: hasKernel,
+      execute: () => model.probe()
+    });
+    app.commands.addCommand(CommandIDs.deepCheck, {
+      label: trans.__('Deep Check PyTorch in Kernel'),
+      caption: trans.__(
+        'Import torch in a subprocess of the kernel’s Python and run a tiny op on each device'
+      ),
+      isEnabled: hasKernel,
+      execute: () => model.probe({ deep: true })
+    });
+    model.stateChanged.connect(() => app.commands.notifyCommandChanged());
+    const category = trans.__('Torch Doctor');
+    palette?.addItem({ command: CommandIDs.probe, category });
+    palette?.addItem({ command: CommandIDs.deepCheck, category });
+
+    if (settingRegistry) {
+      settingRegistry
+        .load(MODEL_PLUGIN_ID)
+        .then(settings => {
+          const apply = () => model.updateSettings(Private.read(settings));
+          apply();
+          settings.changed.connect(apply);
+        })
+        .catch(reason => {
+          console.error(
+            'Failed to load settings for jupyterlab-torch-doctor.',
+            reason
+          );
+        });
+    }
+    console.log('JupyterLab extension jupyterlab-torch-doctor is activated!');
+    return model;
+  }
+};
+
+namespace Private {
+  export function sessionOf(
+    widget: Widget | null,
+    notebooks: INotebookTracker | null,
+    consoles: IConsoleTracker | null
+  ): ISessionContext | null {
+    if (!widget) {
+      return null;
+    }
+    if (notebooks?.has(widget)) {
+      return notebooks.find(w => w === widget)?.sessionContext ?? null;
+    }
+    if (consoles?.has(widget)) {
+      return consoles.find(w => w === widget)?.sessionContext ?? null;
+    }
+    return null;
+  }
+
+  /**
+   * Settings as the model wants them; invalid values fall back to defaults
+   * (the registry already validated them against the schema).
+   */
+  export function read(settings: ISettingRegistry.ISettings): IProbeSettings {
+    const num = (key: string, fallback: number) => {
+      const v = settings.composite[key];
+      return typeof v === 'number' && Number.isFinite(v) && v > 0
+        ? v
+        : fallback;
+    };
+    const auto = settings.composite['autoProbe'];
+    return {
+      probeTimeoutMs:
+        num('probeTimeout', DEFAULT_SETTINGS.probeTimeoutMs / 1000) * 1000,
+      commandTimeoutS: num('commandTimeout', DEFAULT_SETTINGS.commandTimeoutS),
+      deepTimeoutS: num('deepCheckTimeout', DEFAULT_SETTINGS.deepTimeoutS),
+      autoProbe: typeof auto === 'boolean' ? auto : DEFAULT_SETTINGS.autoProbe
+    };
+  }
+}

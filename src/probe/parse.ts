@@ -1,0 +1,82 @@
+import type { KernelMessage } from '@jupyterlab/services';
+import Ajv, { type ValidateFunction } from 'ajv';
+
+import schema from '../report/probe-report.schema.json';
+import type { IProbeReport } from '../report/types';
+import { PROBE_MIME } from './code';
+
+/** Replies larger than this are rejected unread (a real report is ~10 kB). */
+export const MAX_REPORT_CHARS = 1_000_000;
+
+/**
+ * The result of checking kernel-provided data against the report schema.
+ */
+export type ReportCheck =
+  { ok: true; report: IProbeReport } | { ok: false; message: string };
+
+let validator: ValidateFunction | null = null;
+
+function getValidator(): ValidateFunction {
+  if (!validator) {
+    validator = new Ajv({ allErrors: false, strict: false }).compile(schema);
+  }
+  return validator;
+}
+
+/**
+ * Return the probe payload carried by an IOPub message, or undefined when the
+ * message is not the probe's vendor-MIME display_data.
+ */
+export function payloadFromMessage(
+  msg: KernelMessage.IIOPubMessage
+): unknown | undefined {
+  const type = msg.header.msg_type;
+  if (type !== 'display_data' && type !== 'execute_result') {
+    return undefined;
+  }
+  const data = (msg.content as KernelMessage.IDisplayDataMsg['content']).data;
+  if (!data || !Object.prototype.hasOwnProperty.call(data, PROBE_MIME)) {
+    return undefined;
+  }
+  return data[PROBE_MIME];
+}
+
+/**
+ * Validate kernel-provided data as a probe report. Anything that is not a
+ * well-formed report of a known schema version is rejected with a message.
+ */
+export function checkReport(data: unknown): ReportCheck {
+  let size: number;
+  try {
+    size = JSON.stringify(data ?? null).length;
+  } catch {
+    return { ok: false, message: 'The probe reply is not JSON.' };
+  }
+  if (size > MAX_REPORT_CHARS) {
+    return {
+      ok: false,
+      message: `The probe reply is too large (${size} characters; the limit is ${MAX_REPORT_CHARS}).`
+    };
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    return { ok: false, message: 'The probe reply is not a JSON object.' };
+  }
+  const version = (data as { schema_version?: unknown }).schema_version;
+  if (version !== 1) {
+    return {
+      ok: false,
+      message: `The probe reply has schema version ${JSON.stringify(version)}; this extension reads version 1.`
+    };
+  }
+  const validate = getValidator();
+  if (!validate(data)) {
+    const first = validate.errors?.[0];
+    const where = first?.instancePath || '(report)';
+    return {
+      ok: false,
+      message:
+        `The probe reply does not match the report schema: ${where} ${first?.message ?? ''}`.trim()
+    };
+  }
+  return { ok: true, report: data as IProbeReport };
+}

@@ -1,0 +1,81 @@
+import type { ISessionContext } from '@jupyterlab/apputils';
+import { Token } from '@lumino/coreutils';
+import type { ISignal } from '@lumino/signaling';
+
+import type { ProbeOutcome } from './probe/runner';
+
+/**
+ * Where the model is in probing the current kernel.
+ */
+export type ProbePhase =
+  /** No notebook or console with a kernel is active. */
+  | 'no-kernel'
+  /** A kernel is known but has not been probed yet. */
+  | 'idle'
+  /** A probe request is in flight. */
+  | 'probing'
+  /** The probe waits behind the user's running cell. */
+  | 'waiting'
+  /** The latest probe finished; see `outcome`. */
+  | 'done';
+
+/**
+ * A snapshot of the model's view of the current kernel.
+ */
+export interface IProbeState {
+  phase: ProbePhase;
+  /** The kernel's id, if any. */
+  kernelId: string | null;
+  /** The kernelspec's display name, if any. */
+  kernelDisplayName: string | null;
+  /** The latest outcome for this kernel, even while a new probe runs. */
+  outcome: ProbeOutcome | null;
+  /** When `outcome` arrived. */
+  probedAt: Date | null;
+}
+
+/**
+ * Settings the model reads; they come from schema/plugin.json.
+ */
+export interface IProbeSettings {
+  /** Milliseconds before a quick probe gives up. */
+  probeTimeoutMs: number;
+  /** Seconds allowed for each external command in the kernel (nvidia-smi). */
+  commandTimeoutS: number;
+  /** Seconds allowed for the deep check's subprocess. */
+  deepTimeoutS: number;
+  /** Probe automatically when a kernel starts, restarts or changes. */
+  autoProbe: boolean;
+}
+
+/**
+ * The shared Torch Doctor model: it follows the active notebook or console
+ * kernel and holds the latest probe outcome per kernel.
+ */
+export interface ITorchDoctorModel {
+  /** The session whose kernel is probed, or null. */
+  readonly target: ISessionContext | null;
+  /** The current state. */
+  readonly state: IProbeState;
+  /** The settings in force. */
+  readonly settings: IProbeSettings;
+  /** Emitted whenever `state` changes. */
+  readonly stateChanged: ISignal<ITorchDoctorModel, IProbeState>;
+  /** Follow another session (null for none). */
+  setTarget(target: ISessionContext | null): void;
+  /** Replace some settings. */
+  updateSettings(settings: Partial<IProbeSettings>): void;
+  /**
+   * Probe the target's kernel. Resolves with the outcome, or null when there
+   * was no kernel or the outcome is stale (the kernel changed meanwhile).
+   */
+  probe(options?: { deep?: boolean }): Promise<ProbeOutcome | null>;
+}
+
+/**
+ * The token of the shared Torch Doctor model.
+ */
+export const ITorchDoctorModel = new Token<ITorchDoctorModel>(
+  'jupyterlab-torch-doctor:ITorchDoctorModel',
+  'The Torch Doctor model: the active kernel and its latest probe report.'
+);
