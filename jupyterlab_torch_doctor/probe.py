@@ -597,15 +597,15 @@ def run_deep(timeout=120.0):
 
 def _diagnose(exc):
     msg = f"{type(exc).__name__}: {exc}"
-    lib = re.search(r"(lib[\w.+-]+\.so[.\d]*|[\w.+-]+\.dll)", msg)
+    lib = re.search(r"(lib[\w.+-]+\.so[.\d]*|[\w.+-]+\.dll|[\w.+-]+\.dylib)", msg)
     if "undefined symbol" in msg:
         kind = "undefined_symbol"
-    elif re.search(r"NumPy|numpy|_ARRAY_API|multiarray", msg):
-        kind = "numpy_abi"
     elif "cannot open shared object" in msg or "DLL load failed" in msg or "Library not loaded" in msg:
         kind = "missing_library"
     elif isinstance(exc, ModuleNotFoundError):
         kind = "module_not_found"
+    elif re.search(r"_ARRAY_API|multiarray failed to import|compiled using NumPy|numpy.dtype size changed", msg):
+        kind = "numpy_abi"
     else:
         kind = "other"
     return {"kind": kind, "library": lib.group(1) if lib else None, "message": msg[-1500:]}
@@ -702,7 +702,8 @@ def main(argv=None):
     if "--deep-child" in argv:
         print(json.dumps(deep_child()))
         return 0
-    report = Probe().collect(deep="--deep" in argv)
+    timeout = float(argv[argv.index("--deep-timeout") + 1]) if "--deep-timeout" in argv else 120.0
+    report = Probe().collect(deep="--deep" in argv or "--deep-timeout" in argv, deep_timeout=timeout)
     print(json.dumps(report, indent=2, sort_keys=True))
     return 0
 

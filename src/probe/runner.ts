@@ -30,6 +30,8 @@ export interface IProbeOptions extends IProbeArgs {
   timeoutMs: number;
   /** Called once if the kernel is busy, so the probe waits behind user code. */
   onWaiting?: () => void;
+  /** Python source to send instead of the embedded probe (tests only). */
+  source?: string;
 }
 
 /**
@@ -94,11 +96,14 @@ namespace Private {
     waited: boolean
   ): Promise<ProbeOutcome> {
     const kernelId = kernel.id;
-    const code = buildProbeCode({
-      deep: options.deep,
-      cmd_timeout: options.cmd_timeout,
-      deep_timeout: options.deep_timeout
-    });
+    const code = buildProbeCode(
+      {
+        deep: options.deep,
+        cmd_timeout: options.cmd_timeout,
+        deep_timeout: options.deep_timeout
+      },
+      options.source
+    );
     let payload: unknown = undefined;
     let raised = '';
     let stderr = '';

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Galata UI tests on Debian's chromium against a real JupyterLab server.
+# Expects the extension installed in develop mode in .venv (make ui-test does).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
+
+if [ ! -x "$CHROMIUM" ]; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "ui-test: installing Debian's chromium with apt-get"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1; then
+    echo "ui-test: installing Debian's chromium with sudo apt-get"
+    sudo apt-get update -qq
+    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  else
+    echo "ui-test: Chromium is required at $CHROMIUM; install it (apt-get install chromium) or set CHROMIUM_PATH." >&2
+    exit 1
+  fi
+fi
+
+scripts/make-test-envs.sh
+# The kernel the probe tests run on: torch 2.13.0+cpu, registered in .venv.
+build/test-envs/torch-cpu/bin/python -m ipykernel install --prefix .venv --name torch-cpu \
+  --display-name "Python (torch 2.13.0+cpu)" >/dev/null
+
+cd ui-tests
+if [ ! -f node_modules/.installed ] || [ package-lock.json -nt node_modules/.installed ]; then
+  npm ci --no-audit --no-fund
+  touch node_modules/.installed
+fi
+CI="${CI:-1}" npx playwright test "$@"

@@ -1,0 +1,257 @@
+/**
+ * Round trips through a real Jupyter server and real ipykernels.
+ *
+ * The kernels run in the environments built by scripts/make-test-envs.sh:
+ * torch-cpu (torch 2.13.0+cpu) and the echo kernel (not Python).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+import { JupyterServer } from '@jupyterlab/testing/lib/start_jupyter_server';
+import { KernelManager, type Kernel } from '@jupyterlab/services';
+
+import { probeKernel } from '../probe/runner';
+import { PROBE_MIME } from '../probe/code';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const ENVS = process.env.TEST_ENVS ?? path.join(ROOT, 'build', 'test-envs');
+const TORCH_CPU = path.join(ENVS, 'torch-cpu', 'bin', 'python');
+
+// jupyter-lab must be on PATH for JupyterServer.
+process.env.PATH = `${path.join(ROOT, '.venv', 'bin')}${path.delimiter}${process.env.PATH}`;
+
+jest.setTimeout(120_000);
+
+const server = new JupyterServer();
+let manager: KernelManager;
+
+beforeAll(async () => {
+  jest.spyOn(console, 'debug').mockImplementation(() => undefined);
+  if (!fs.existsSync(TORCH_CPU)) {
+    throw new Error(`${TORCH_CPU} is missing: run scripts/make-test-envs.sh (make test does).`);
+  }
+  await server.start({
+    configData: {
+      ServerApp: { allow_root: true, log_level: 'WARN' },
+      LabApp: { log_level: 'WARN' }
+    },
+    additionalKernelSpecs: {
+      'torch-cpu': {
+        argv: [TORCH_CPU, '-m', 'ipykernel_launcher', '-f', '{connection_file}'],
+        display_name: 'torch 2.13.0+cpu',
+        language: 'python'
+      }
+    }
+  });
+  manager = new KernelManager();
+  await manager.ready;
+}, 120_000);
+
+afterAll(async () => {
+  manager?.dispose();
+  await server.shutdown();
+});
+
+/** Evaluate expressions in the kernel without touching its state. */
+async function inspect(
+  kernel: Kernel.IKernelConnection,
+  expressions: { [name: string]: string }
+): Promise<{ [name: string]: any }> {
+  const reply = await kernel.requestExecute({
+    code: '',
+    silent: true,
+    store_history: false,
+    user_expressions: expressions
+  }).done;
+  const out: { [name: string]: any } = {};
+  const values = (reply.content as any).user_expressions;
+  for (const name of Object.keys(expressions)) {
+    const v = values[name];
+    if (v.status !== 'ok') {
+      throw new Error(`${name}: ${v.ename}: ${v.evalue}`);
+    }
+    out[name] = JSON.parse(v.data['text/plain'].replace(/^'|'$/g, ''));
+  }
+  return out;
+}
+
+/** The kernel state a probe must leave untouched. */
+const FOOTPRINT = {
+  ns: "__import__('json').dumps(sorted(get_ipython().user_ns))",
+  count: "__import__('json').dumps(get_ipython().execution_count)",
+  history: "__import__('json').dumps(len(get_ipython().user_ns['In']))",
+  torch: "__import__('json').dumps(sorted(m for m in __import__('sys').modules if m == 'torch' or m.startswith(('torch.', 'torchvision', 'torchaudio'))))",
+  cwd: "__import__('json').dumps(__import__('os').getcwd())",
+  prefix: "__import__('json').dumps(__import__('sys').prefix)"
+};
+
+/** Every file under a folder with its size and mtime. */
+function snapshot(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, entry.name);
+      if (entry.isDirectory()) {
+        walk(p);
+      } else {
+        const st = fs.lstatSync(p);
+        files.set(p, `${st.size}:${st.mtimeMs}`);
+      }
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+async function startKernel(name: string): Promise<Kernel.IKernelConnection> {
+  const kernel = await manager.startNew({ name });
+  await kernel.info;
+  return kernel;
+}
+
+describe('probeKernel with a real ipykernel', () => {
+  let kernel: Kernel.IKernelConnection;
+
+  beforeAll(async () => {
+    kernel = await startKernel('torch-cpu');
+    // Some user state the probe must not disturb.
+    await kernel.requestExecute({ code: 'x = 41\nimport math' }).done;
+  });
+
+  afterAll(async () => {
+    await kernel?.shutdown();
+  });
+
+  it('reports the real torch build and leaves no footprint', async () => {
+    const before = await inspect(kernel, FOOTPRINT);
+    const files = snapshot(before.cwd);
+    const prefixFiles = snapshot(path.join(before.prefix, 'lib'));
+
+    const outcome = await probeKernel(kernel, { timeoutMs: 30_000 });
+
+    expect(outcome.kind).toBe('report');
+    if (outcome.kind !== 'report') {
+      return;
+    }
+    const report = outcome.report;
+    expect(report.schema_version).toBe(1);
+    expect(report.mime).toBe(PROBE_MIME);
+    expect(report.python.executable).toBe(TORCH_CPU);
+    expect(report.python.prefix).toBe(before.prefix);
+    expect(report.packages.torch?.build_version).toBe('2.13.0+cpu');
+    expect(report.packages.torch?.local).toBe('cpu');
+    expect(report.packages.torch?.cuda).toBeNull();
+    expect(report.packages.torch?.installer).toBe('pip');
+    expect(report.packages.torchvision).toBeNull();
+    expect(report.torch_imported).toBeNull();
+    expect(report.environment.kind).toBe('venv');
+    expect(report.environment.pip_available).toBe(true);
+    expect(report.nvidia.gpus).toEqual([]);
+    expect(report.deep).toBeNull();
+
+    const after = await inspect(kernel, FOOTPRINT);
+    expect(after.ns).toEqual(before.ns);
+    expect(after.ns).toContain('x');
+    expect(after.count).toBe(before.count);
+    expect(after.history).toBe(before.history);
+    expect(after.torch).toEqual([]);
+    expect(snapshot(before.cwd)).toEqual(files);
+    expect(snapshot(path.join(before.prefix, 'lib'))).toEqual(prefixFiles);
+  });
+
+  it('runs the deep check in a subprocess, never importing torch in the kernel', async () => {
+    const outcome = await probeKernel(kernel, { timeoutMs: 120_000, deep: true, deep_timeout: 100 });
+    expect(outcome.kind).toBe('report');
+    if (outcome.kind !== 'report') {
+      return;
+    }
+    const deep = outcome.report.deep!;
+    expect(deep.status).toBe('ok');
+    expect(deep.torch?.imported).toBe(true);
+    expect(deep.torch?.version).toBe('2.13.0+cpu');
+    expect(deep.cuda?.available).toBe(false);
+    expect(deep.smoke).toEqual([expect.objectContaining({ device: 'cpu', ok: true, error: null })]);
+    const after = await inspect(kernel, FOOTPRINT);
+    expect(after.torch).toEqual([]);
+  });
+
+  it('waits behind a busy kernel, times out cleanly and never interrupts the cell', async () => {
+    const cell = kernel.requestExecute({ code: 'import time; time.sleep(4); y = 1' });
+    await new Promise<void>(resolve => {
+      const check = () => {
+        if (kernel.status === 'busy') {
+          kernel.statusChanged.disconnect(check);
+          resolve();
+        }
+      };
+      kernel.statusChanged.connect(check);
+      check();
+    });
+    const onWaiting = jest.fn();
+    const outcome = await probeKernel(kernel, { timeoutMs: 1500, onWaiting });
+    expect(onWaiting).toHaveBeenCalledTimes(1);
+    expect(outcome).toEqual({ kind: 'timeout', kernelId: kernel.id, waitedForBusyKernel: true });
+    const reply = await cell.done;
+    expect(reply.content.status).toBe('ok');
+    const again = await probeKernel(kernel, { timeoutMs: 30_000 });
+    expect(again.kind).toBe('report');
+    const state = await inspect(kernel, { y: "__import__('json').dumps(y)" });
+    expect(state.y).toBe(1);
+  });
+
+  it('rejects a malformed report', async () => {
+    const source = `from IPython.display import display\ndisplay({"${PROBE_MIME}": {"schema_version": 1, "python": 3}}, raw=True)\n`;
+    const outcome = await probeKernel(kernel, { timeoutMs: 30_000, source });
+    expect(outcome.kind).toBe('invalid');
+    expect((outcome as any).message).toMatch(/does not match the report schema/);
+  });
+
+  it('rejects a report of an unknown schema version', async () => {
+    const source = `from IPython.display import display\ndisplay({"${PROBE_MIME}": {"schema_version": 99}}, raw=True)\n`;
+    const outcome = await probeKernel(kernel, { timeoutMs: 30_000, source });
+    expect(outcome.kind).toBe('invalid');
+    expect((outcome as any).message).toMatch(/schema version 99/);
+  });
+
+  it('rejects an oversized reply', async () => {
+    const source = `from IPython.display import display\ndisplay({"${PROBE_MIME}": {"schema_version": 1, "pad": "x" * 2_000_000}}, raw=True)\n`;
+    const outcome = await probeKernel(kernel, { timeoutMs: 30_000, source });
+    expect(outcome.kind).toBe('invalid');
+    expect((outcome as any).message).toMatch(/too large/);
+  });
+
+  it('reports an exception raised by the probe code', async () => {
+    const outcome = await probeKernel(kernel, { timeoutMs: 30_000, source: 'raise RuntimeError("boom")' });
+    expect(outcome.kind).toBe('error');
+    expect((outcome as any).message).toMatch(/RuntimeError: boom/);
+  });
+});
+
+describe('probeKernel edge cases', () => {
+  it('sends no code to a kernel that is not Python', async () => {
+    const kernel = await startKernel('echo');
+    const spy = jest.spyOn(kernel, 'requestExecute');
+    const outcome = await probeKernel(kernel, { timeoutMs: 10_000 });
+    expect(outcome).toEqual({ kind: 'not-python', kernelId: kernel.id, language: 'echo' });
+    expect(spy).not.toHaveBeenCalled();
+    await kernel.shutdown();
+  });
+
+  it('gives a clean error when the kernel dies mid-probe', async () => {
+    const kernel = await startKernel('torch-cpu');
+    void kernel.requestExecute({ code: 'import os, time; time.sleep(1.5); os._exit(1)' }).done.catch(
+      () => undefined
+    );
+    const outcome = await probeKernel(kernel, { timeoutMs: 30_000 });
+    expect(outcome.kind).toBe('dead');
+    expect((outcome as any).message).toMatch(/died or restarted/);
+    await kernel.shutdown().catch(() => undefined);
+  });
+
+  it('reports a disposed kernel as not running', async () => {
+    const kernel = await startKernel('torch-cpu');
+    await kernel.shutdown();
+    const outcome = await probeKernel(kernel, { timeoutMs: 5_000 });
+    expect(outcome.kind).toBe('dead');
+  });
+});

@@ -1,0 +1,73 @@
+"""The Python package: version, entry points, labextension paths and the wheel guard."""
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+import jupyterlab_torch_doctor
+from conftest import REPO
+
+
+def test_version_comes_from_package_json():
+    expected = json.loads((REPO / "package.json").read_text())["version"]
+    assert jupyterlab_torch_doctor.__version__ == expected
+
+
+def test_labextension_paths():
+    paths = jupyterlab_torch_doctor._jupyter_labextension_paths()
+    assert paths == [{"src": "labextension", "dest": "jupyterlab-torch-doctor"}]
+
+
+def test_python_dash_m_prints_the_version():
+    out = subprocess.run([sys.executable, "-m", "jupyterlab_torch_doctor"], capture_output=True,
+                         text=True, check=True)
+    assert f"jupyterlab-torch-doctor {jupyterlab_torch_doctor.__version__}" in out.stdout
+    out = subprocess.run([sys.executable, "-m", "jupyterlab_torch_doctor", "--version"],
+                         capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == jupyterlab_torch_doctor.__version__
+
+
+def test_probe_module_runs_from_the_package():
+    out = subprocess.run([sys.executable, "-m", "jupyterlab_torch_doctor.probe"], capture_output=True,
+                         text=True, check=True)
+    report = json.loads(out.stdout)
+    assert report["schema_version"] == 1
+    assert report["python"]["executable"] == sys.executable
+
+
+def test_probe_is_stdlib_only():
+    """The kernel's environment need not have anything but the standard library."""
+    import ast
+    tree = ast.parse((REPO / "jupyterlab_torch_doctor" / "probe.py").read_text())
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            imported.add(node.module.split(".")[0])
+    third_party = {m for m in imported if m not in sys.stdlib_module_names}
+    # IPython is only used inside the kernel, where it always exists; torch only in the deep child.
+    assert third_party <= {"IPython", "torch"}, third_party
+
+
+def test_wheel_build_refuses_without_the_labextension(tmp_path):
+    """The build hook stops a wheel that would ship without the front end."""
+    src = tmp_path / "src"
+    ignore = shutil.ignore_patterns("node_modules", ".venv", "build", "dist", "lib", ".git",
+                                    "labextension", "ui-tests", "coverage")
+    shutil.copytree(REPO, src, ignore=ignore)
+    out = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                          "-w", str(tmp_path / "dist"), str(src)], capture_output=True, text=True)
+    assert out.returncode != 0
+    assert "the labextension has not been built" in (out.stdout + out.stderr)
+    assert not list((tmp_path).glob("dist/*.whl"))
+
+
+@pytest.mark.parametrize("target", ["install.json"])
+def test_install_json(target):
+    data = json.loads((REPO / target).read_text())
+    assert data["packageManager"] == "python"
+    assert data["packageName"] == "jupyterlab_torch_doctor"

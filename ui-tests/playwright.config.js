@@ -1,0 +1,34 @@
+/**
+ * Galata on Debian's chromium: never download a browser (offline machines).
+ */
+const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
+
+module.exports = {
+  ...baseConfig,
+  timeout: 120 * 1000,
+  retries: process.env.CI ? 1 : 0,
+  reporter: [[process.env.CI ? 'list' : 'list'], ['html', { open: 'never' }]],
+  use: {
+    ...baseConfig.use,
+    // The base config keeps videos, which needs Playwright's own ffmpeg.
+    video: 'off',
+    trace: 'off',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run'
+      ]
+    }
+  },
+  webServer: {
+    command: 'npm start',
+    url: 'http://localhost:8888/lab',
+    timeout: 120 * 1000,
+    reuseExistingServer: !process.env.CI
+  }
+};
