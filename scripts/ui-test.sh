@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+export PATH="$PWD/.venv/bin:$PATH"
 CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
 
 if [ ! -x "$CHROMIUM" ]; then

@@ -98,3 +98,23 @@ def test_quick_probe_never_imports_torch():
 @pytest.mark.parametrize("name", ["torch-cpu", "torch-cu130", "cu130-broken", "no-torch"])
 def test_every_real_report_matches_the_schema(name):
     run_probe(env_python(name))  # run_probe validates
+
+
+def _interpreters():
+    import glob
+    import shutil
+    found = {}
+    for v in ("3.8", "3.9", "3.10", "3.12", "3.13"):
+        exe = shutil.which(f"python{v}") or next(iter(sorted(glob.glob(f"/root/.pyenv/versions/{v}.*/bin/python"))), None)
+        if exe:
+            found[v] = exe
+    return found
+
+
+@pytest.mark.parametrize("version", ["3.8", "3.9", "3.10", "3.12", "3.13"])
+def test_probe_runs_on_older_and_newer_pythons(version):
+    exe = _interpreters().get(version)
+    if exe is None:
+        pytest.skip(f"no Python {version} on this machine")
+    report = run_probe(exe)
+    assert report["python"]["version"].startswith(version + ".")
