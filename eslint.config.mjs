@@ -10,6 +10,7 @@ export default tseslint.config(
       'lib',
       'coverage',
       'dist',
+      'build',
       '.venv',
       'jupyterlab_torch_doctor/labextension',
       'ui-tests/test-results',

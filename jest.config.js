@@ -34,6 +34,10 @@ module.exports = {
   coverageReporters: ['lcov', 'text-summary'],
   reporters: ['default'],
   testRegex: 'src/.*/.*.spec.ts[x]?$',
-  modulePathIgnorePatterns: ['<rootDir>/.venv', '<rootDir>/build', '<rootDir>/ui-tests'],
+  modulePathIgnorePatterns: [
+    '<rootDir>/.venv',
+    '<rootDir>/build',
+    '<rootDir>/ui-tests'
+  ],
   transformIgnorePatterns: [`/node_modules/(?!${esModules}).+`]
 };

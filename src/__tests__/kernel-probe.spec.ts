@@ -28,7 +28,9 @@ let manager: KernelManager;
 beforeAll(async () => {
   jest.spyOn(console, 'debug').mockImplementation(() => undefined);
   if (!fs.existsSync(TORCH_CPU)) {
-    throw new Error(`${TORCH_CPU} is missing: run scripts/make-test-envs.sh (make test does).`);
+    throw new Error(
+      `${TORCH_CPU} is missing: run scripts/make-test-envs.sh (make test does).`
+    );
   }
   await server.start({
     configData: {
@@ -37,7 +39,13 @@ beforeAll(async () => {
     },
     additionalKernelSpecs: {
       'torch-cpu': {
-        argv: [TORCH_CPU, '-m', 'ipykernel_launcher', '-f', '{connection_file}'],
+        argv: [
+          TORCH_CPU,
+          '-m',
+          'ipykernel_launcher',
+          '-f',
+          '{connection_file}'
+        ],
         display_name: 'torch 2.13.0+cpu',
         language: 'python'
       }
@@ -80,7 +88,8 @@ const FOOTPRINT = {
   ns: "__import__('json').dumps(sorted(get_ipython().user_ns))",
   count: "__import__('json').dumps(get_ipython().execution_count)",
   history: "__import__('json').dumps(len(get_ipython().user_ns['In']))",
-  torch: "__import__('json').dumps(sorted(m for m in __import__('sys').modules if m == 'torch' or m.startswith(('torch.', 'torchvision', 'torchaudio'))))",
+  torch:
+    "__import__('json').dumps(sorted(m for m in __import__('sys').modules if m == 'torch' or m.startswith(('torch.', 'torchvision', 'torchaudio'))))",
   cwd: "__import__('json').dumps(__import__('os').getcwd())",
   prefix: "__import__('json').dumps(__import__('sys').prefix)"
 };
@@ -160,7 +169,11 @@ describe('probeKernel with a real ipykernel', () => {
   });
 
   it('runs the deep check in a subprocess, never importing torch in the kernel', async () => {
-    const outcome = await probeKernel(kernel, { timeoutMs: 120_000, deep: true, deep_timeout: 100 });
+    const outcome = await probeKernel(kernel, {
+      timeoutMs: 120_000,
+      deep: true,
+      deep_timeout: 100
+    });
     expect(outcome.kind).toBe('report');
     if (outcome.kind !== 'report') {
       return;
@@ -170,13 +183,17 @@ describe('probeKernel with a real ipykernel', () => {
     expect(deep.torch?.imported).toBe(true);
     expect(deep.torch?.version).toBe('2.13.0+cpu');
     expect(deep.cuda?.available).toBe(false);
-    expect(deep.smoke).toEqual([expect.objectContaining({ device: 'cpu', ok: true, error: null })]);
+    expect(deep.smoke).toEqual([
+      expect.objectContaining({ device: 'cpu', ok: true, error: null })
+    ]);
     const after = await inspect(kernel, FOOTPRINT);
     expect(after.torch).toEqual([]);
   });
 
   it('waits behind a busy kernel, times out cleanly and never interrupts the cell', async () => {
-    const cell = kernel.requestExecute({ code: 'import time; time.sleep(4); y = 1' });
+    const cell = kernel.requestExecute({
+      code: 'import time; time.sleep(4); y = 1'
+    });
     await new Promise<void>(resolve => {
       const check = () => {
         if (kernel.status === 'busy') {
@@ -190,7 +207,11 @@ describe('probeKernel with a real ipykernel', () => {
     const onWaiting = jest.fn();
     const outcome = await probeKernel(kernel, { timeoutMs: 1500, onWaiting });
     expect(onWaiting).toHaveBeenCalledTimes(1);
-    expect(outcome).toEqual({ kind: 'timeout', kernelId: kernel.id, waitedForBusyKernel: true });
+    expect(outcome).toEqual({
+      kind: 'timeout',
+      kernelId: kernel.id,
+      waitedForBusyKernel: true
+    });
     const reply = await cell.done;
     expect(reply.content.status).toBe('ok');
     const again = await probeKernel(kernel, { timeoutMs: 30_000 });
@@ -203,7 +224,9 @@ describe('probeKernel with a real ipykernel', () => {
     const source = `from IPython.display import display\ndisplay({"${PROBE_MIME}": {"schema_version": 1, "python": 3}}, raw=True)\n`;
     const outcome = await probeKernel(kernel, { timeoutMs: 30_000, source });
     expect(outcome.kind).toBe('invalid');
-    expect((outcome as any).message).toMatch(/does not match the report schema/);
+    expect((outcome as any).message).toMatch(
+      /does not match the report schema/
+    );
   });
 
   it('rejects a report of an unknown schema version', async () => {
@@ -221,7 +244,10 @@ describe('probeKernel with a real ipykernel', () => {
   });
 
   it('reports an exception raised by the probe code', async () => {
-    const outcome = await probeKernel(kernel, { timeoutMs: 30_000, source: 'raise RuntimeError("boom")' });
+    const outcome = await probeKernel(kernel, {
+      timeoutMs: 30_000,
+      source: 'raise RuntimeError("boom")'
+    });
     expect(outcome.kind).toBe('error');
     expect((outcome as any).message).toMatch(/RuntimeError: boom/);
   });
@@ -232,16 +258,20 @@ describe('probeKernel edge cases', () => {
     const kernel = await startKernel('echo');
     const spy = jest.spyOn(kernel, 'requestExecute');
     const outcome = await probeKernel(kernel, { timeoutMs: 10_000 });
-    expect(outcome).toEqual({ kind: 'not-python', kernelId: kernel.id, language: 'echo' });
+    expect(outcome).toEqual({
+      kind: 'not-python',
+      kernelId: kernel.id,
+      language: 'echo'
+    });
     expect(spy).not.toHaveBeenCalled();
     await kernel.shutdown();
   });
 
   it('gives a clean error when the kernel dies mid-probe', async () => {
     const kernel = await startKernel('torch-cpu');
-    void kernel.requestExecute({ code: 'import os, time; time.sleep(1.5); os._exit(1)' }).done.catch(
-      () => undefined
-    );
+    void kernel
+      .requestExecute({ code: 'import os, time; time.sleep(1.5); os._exit(1)' })
+      .done.catch(() => undefined);
     const outcome = await probeKernel(kernel, { timeoutMs: 30_000 });
     expect(outcome.kind).toBe('dead');
     expect((outcome as any).message).toMatch(/died or restarted/);

@@ -13,7 +13,15 @@ async function createApp(): Promise<JupyterFrontEnd> {
   const shell = new LabShell();
   // An empty saved layout: the shell only accepts widgets once restored.
   await shell.restoreLayout('multiple-document', {
-    fetch: async () => ({ fresh: true, mainArea: null, downArea: null, leftArea: null, rightArea: null, topArea: null, relativeSizes: null })
+    fetch: async () => ({
+      fresh: true,
+      mainArea: null,
+      downArea: null,
+      leftArea: null,
+      rightArea: null,
+      topArea: null,
+      relativeSizes: null
+    })
   } as any);
   return {
     shell,
@@ -46,7 +54,14 @@ describe('plugins', () => {
   it('activates: adds the panel to the right sidebar and registers commands', async () => {
     const app = await createApp();
     const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
-    const model = modelPlugin.activate(app, null, null, null, null, null) as ITorchDoctorModel;
+    const model = modelPlugin.activate(
+      app,
+      null,
+      null,
+      null,
+      null,
+      null
+    ) as ITorchDoctorModel;
     expect(log).toHaveBeenCalledWith(
       'JupyterLab extension jupyterlab-torch-doctor is activated!'
     );
@@ -61,7 +76,11 @@ describe('plugins', () => {
     expect(panel!.title.icon).toBeTruthy();
     expect(panel!.node.getAttribute('aria-label')).toBe('Torch Doctor');
 
-    for (const id of [CommandIDs.openPanel, CommandIDs.probe, CommandIDs.deepCheck]) {
+    for (const id of [
+      CommandIDs.openPanel,
+      CommandIDs.probe,
+      CommandIDs.deepCheck
+    ]) {
       expect(app.commands.hasCommand(id)).toBe(true);
     }
     // No notebook is open: nothing to probe, the panel says so.

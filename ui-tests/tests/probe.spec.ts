@@ -4,7 +4,9 @@ import { expect, test } from '@jupyterlab/galata';
  * The real probe, end to end: a notebook on the torch-cpu kernel
  * (torch 2.13.0+cpu, no GPU on this machine).
  */
-test('probes the notebook kernel silently and shows the real build', async ({ page }) => {
+test('probes the notebook kernel silently and shows the real build', async ({
+  page
+}) => {
   await page.notebook.createNew('probe.ipynb', { kernel: 'torch-cpu' });
   await page.notebook.setCell(0, 'code', 'x = 1');
   await page.notebook.runCell(0);
@@ -20,7 +22,9 @@ test('probes the notebook kernel silently and shows the real build', async ({ pa
 
   // The deep check runs from the panel's toolbar, in a subprocess.
   await panel.getByRole('button', { name: 'Deep check' }).click();
-  await expect(facts).toContainText('torch imports · cpu ✓', { timeout: 90_000 });
+  await expect(facts).toContainText('torch imports · cpu ✓', {
+    timeout: 90_000
+  });
 
   // The probes left no trace in the notebook: same cells, execution count 1.
   expect(await page.notebook.getCellCount()).toBe(cells);

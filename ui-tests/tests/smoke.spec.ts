@@ -2,7 +2,9 @@ import { expect, test } from '@jupyterlab/galata';
 
 test.use({ autoGoto: false });
 
-test('activates once, without console errors, and adds its sidebar tab', async ({ page }) => {
+test('activates once, without console errors, and adds its sidebar tab', async ({
+  page
+}) => {
   const logs: string[] = [];
   const errors: string[] = [];
   page.on('console', message => {
@@ -16,18 +18,24 @@ test('activates once, without console errors, and adds its sidebar tab', async (
   await page.goto();
 
   expect(
-    logs.filter(s => s === 'JupyterLab extension jupyterlab-torch-doctor is activated!')
+    logs.filter(
+      s => s === 'JupyterLab extension jupyterlab-torch-doctor is activated!'
+    )
   ).toHaveLength(1);
   expect(errors).toEqual([]);
 
-  const tab = page.locator('.jp-SideBar.jp-mod-right .lm-TabBar-tab[data-id="jp-TorchDoctor-panel"]');
+  const tab = page.locator(
+    '.jp-SideBar.jp-mod-right .lm-TabBar-tab[data-id="jp-TorchDoctor-panel"]'
+  );
   await expect(tab).toHaveCount(1);
   await expect(tab).toHaveAttribute('title', 'Torch Doctor');
 
   await tab.click();
   const panel = page.locator('#jp-TorchDoctor-panel');
   await expect(panel).toBeVisible();
-  await expect(panel.getByRole('heading', { name: 'Torch Doctor' })).toBeVisible();
+  await expect(
+    panel.getByRole('heading', { name: 'Torch Doctor' })
+  ).toBeVisible();
   await expect(panel.getByRole('status')).toHaveText(
     'Open a notebook or console with a Python kernel to probe it.'
   );
