@@ -34,8 +34,8 @@ beforeAll(async () => {
   }
   await server.start({
     configData: {
-      ServerApp: { allow_root: true, log_level: 'WARN' },
-      LabApp: { log_level: 'WARN' }
+      ServerApp: { allow_root: true, log_level: 'INFO' },
+      LabApp: { log_level: 'INFO' }
     },
     additionalKernelSpecs: {
       'torch-cpu': {
@@ -110,6 +110,20 @@ function snapshot(dir: string): Map<string, string> {
   };
   walk(dir);
   return files;
+}
+
+/** Poll until a condition holds (for kernel lifecycle transitions). */
+async function waitFor(
+  condition: () => boolean,
+  timeoutMs = 60_000
+): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > end) {
+      throw new Error('condition not met in time');
+    }
+    await new Promise(r => setTimeout(r, 100));
+  }
 }
 
 async function startKernel(name: string): Promise<Kernel.IKernelConnection> {
@@ -275,7 +289,12 @@ describe('probeKernel edge cases', () => {
     const outcome = await probeKernel(kernel, { timeoutMs: 30_000 });
     expect(outcome.kind).toBe('dead');
     expect((outcome as any).message).toMatch(/died or restarted/);
-    await kernel.shutdown().catch(() => undefined);
+    // Let the server's autorestart and the connection's reconnect settle first:
+    // a shutdown in the middle rejects services' internal reconnect promise.
+    await waitFor(
+      () => kernel.connectionStatus === 'connected' && kernel.status === 'idle'
+    );
+    await kernel.shutdown();
   });
 
   it('reports a disposed kernel as not running', async () => {
