@@ -14,7 +14,9 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 JUPYTERLAB_VERSION ?= 4.6.4
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test setup tools build build-prod develop lint jest pytest isolation ui-test wheel clean help
+.PHONY: lab test setup tools build build-prod develop lint jest pytest isolation ui-test wheel test-envs bench clean help
+# pip's messages about the store's missing index folders are noise.
+QUIET_PIP = 2>&1 | { grep -v 'neither a file nor a directory' || true; }
 
 help:
 	@echo "make lab   - set up everything and start JupyterLab with the extension"
@@ -26,7 +28,7 @@ tools:
 $(VENV)/.installed: pyproject.toml | tools
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q "jupyterlab==$(JUPYTERLAB_VERSION)" ipykernel hatchling editables \
-	  "jupyter-builder>=1.2.0,<2" build pytest jsonschema
+	  "jupyter-builder>=1.2.0,<2" build pytest jsonschema $(QUIET_PIP)
 	touch $@
 
 node_modules/.installed: package.json package-lock.json | tools
@@ -45,7 +47,7 @@ build-prod: setup
 # to the source build, so `npm run watch` changes show up on reload.
 develop: build
 	@if ! $(BIN)/python -c 'import jupyterlab_torch_doctor' 2>/dev/null; then \
-	  $(BIN)/python -m pip install -q --no-build-isolation --no-deps -e . ; fi
+	  $(BIN)/python -m pip install -q --no-build-isolation --no-deps -e . $(QUIET_PIP); fi
 	$(BIN)/jupyter labextension develop . --overwrite >/dev/null
 	$(BIN)/jupyter labextension list 2>&1 | grep -E "jupyterlab-torch-doctor.*enabled.*OK"
 
@@ -55,15 +57,19 @@ lab: develop
 lint: setup
 	npm run lint:check
 
-jest: setup
+# Kernel environments with real torch wheels, for jest, pytest and Galata.
+test-envs: setup
+	PYTHON=$(PYTHON) scripts/make-test-envs.sh
+
+jest: setup test-envs
 	npm test
 
-pytest: setup
+pytest: setup test-envs
 	$(BIN)/python -m pytest
 
 wheel: build-prod
 	rm -rf dist
-	$(BIN)/python -m build --wheel --no-isolation --outdir dist .
+	$(BIN)/python -m build --wheel --no-isolation --outdir dist . $(QUIET_PIP)
 
 # As the template's CI: the wheel alone, in a fresh venv, with no node on PATH.
 isolation: wheel
@@ -72,8 +78,11 @@ isolation: wheel
 ui-test: develop
 	scripts/ui-test.sh
 
-test: lint jest pytest isolation ui-test
-	@echo "make test: all suites passed"
+# pytest runs last so that its summary line closes the output.
+test: lint jest isolation ui-test pytest
+
+bench: develop test-envs
+	npm run bench:probe
 
 clean:
 	npm run clean:all || true

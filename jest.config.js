@@ -37,7 +37,8 @@ module.exports = {
   modulePathIgnorePatterns: [
     '<rootDir>/.venv',
     '<rootDir>/build',
-    '<rootDir>/ui-tests'
+    '<rootDir>/ui-tests',
+    '<rootDir>/jupyterlab_torch_doctor/labextension'
   ],
   transformIgnorePatterns: [`/node_modules/(?!${esModules}).+`]
 };

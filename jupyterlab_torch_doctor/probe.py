@@ -623,18 +623,56 @@ def _smoke(torch, dev):
 
 
 def _companion(name, op):
+    """Import a companion package and run one op (torchaudio, or torchvision without its library)."""
     if not _has_module(name):
         return None
+    entry = {"loaded": False, "via": "import", "version": None, "op_ok": False, "error": None}
     try:
         mod = __import__(name)
-    except Exception as e:
-        return {"imported": False, "version": None, "op_ok": False, "error": _diagnose(e)}
-    try:
+        entry.update(loaded=True, version=getattr(mod, "__version__", None))
         op(mod)
-        return {"imported": True, "version": getattr(mod, "__version__", None), "op_ok": True, "error": None}
+        entry["op_ok"] = True
     except Exception as e:
-        return {"imported": True, "version": getattr(mod, "__version__", None), "op_ok": False,
-                "error": _diagnose(e)}
+        entry["error"] = _diagnose(e)
+    return entry
+
+
+def _torchvision(torch, dev):
+    """Load torchvision's compiled ops into torch and run nms on the device.
+
+    This is what breaks when torch and torchvision come from different builds
+    ("operator torchvision::nms does not exist", undefined symbols), and it
+    avoids importing the torchvision package, which doubles the check's time.
+    """
+    import glob
+    import importlib.util
+    boxes = torch.tensor([[0.0, 0.0, 10.0, 10.0], [1.0, 1.0, 11.0, 11.0]], device=dev)
+    scores = torch.tensor([0.9, 0.8], device=dev)
+
+    def nms(ops):
+        if ops(boxes, scores, 0.5).cpu().tolist() != [0]:
+            raise RuntimeError("torchvision nms gave a wrong result")
+
+    try:
+        spec = importlib.util.find_spec("torchvision")
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None:
+        return None
+    dirs = list(spec.submodule_search_locations or [])
+    libs = sorted(p for d in dirs for pat in ("_C*.so", "_C*.pyd") for p in glob.glob(os.path.join(d, pat)))
+    if not libs:
+        return _companion("torchvision", lambda tv: nms(tv.ops.nms))
+    version = _version_py(os.path.join(dirs[0], "version.py")).get("__version__")
+    entry = {"loaded": False, "via": "extension", "version": version, "op_ok": False, "error": None}
+    try:
+        torch.ops.load_library(libs[0])
+        entry["loaded"] = True
+        nms(torch.ops.torchvision.nms)
+        entry["op_ok"] = True
+    except Exception as e:
+        entry["error"] = _diagnose(e)
+    return entry
 
 
 def deep_child():
@@ -685,16 +723,10 @@ def deep_child():
             out["xpu"] = {"available": False, "device_count": 0, "devices": [], "error": str(e)[-500:]}
     out["smoke"] = [_smoke(torch, d) for d in devices]
     dev = devices[1] if len(devices) > 1 else "cpu"
-    boxes = torch.tensor([[0.0, 0.0, 10.0, 10.0], [1.0, 1.0, 11.0, 11.0]], device=dev)
-    out["torchvision"] = _companion("torchvision", lambda tv: tv.ops.nms(
-        boxes, torch.tensor([0.9, 0.8], device=dev), 0.5).cpu().tolist() == [0] or _raise("nms gave a wrong result"))
+    out["torchvision"] = _torchvision(torch, dev)
     out["torchaudio"] = _companion("torchaudio", lambda ta: ta.functional.lfilter(
         torch.zeros(1, 16, device=dev), torch.tensor([1.0, 0.0], device=dev), torch.tensor([1.0, 0.0], device=dev)))
     return out
-
-
-def _raise(msg):
-    raise RuntimeError(msg)
 
 
 def main(argv=None):

@@ -11,13 +11,16 @@ PYTHON="${PYTHON:-python3}"
 ROOT="${TEST_ENVS:-build/test-envs}"
 mkdir -p "$ROOT"
 
+# pip warns about every missing folder of the local store's index: noise.
+pip_q() { "$@" 2>&1 | { grep -v 'neither a file nor a directory' || true; }; }
+
 make_env() {
   local name=$1; shift
   local dir="$ROOT/$name"
   if [ -f "$dir/.ready" ]; then return 0; fi
   rm -rf "$dir"
   "$PYTHON" -m venv "$dir"
-  "$dir/bin/python" -m pip install -q ipykernel
+  pip_q "$dir/bin/python" -m pip install -q ipykernel
   "$@" "$dir/bin/python"
   touch "$dir/.ready"
   echo "test env $name: ready"
@@ -25,28 +28,23 @@ make_env() {
 
 pure_deps="filelock sympy networkx jinja2 fsspec typing-extensions setuptools"
 
-cpu() { "$1" -m pip install -q "torch==2.13.0+cpu" numpy; }
+cpu() { pip_q "$1" -m pip install -q "torch==2.13.0+cpu" numpy; }
 cu130() {
-  "$1" -m pip install -q --no-deps "torch==2.14.1"
-  # cuda-bindings is not in the store; everything else torch needs is.
-  reqs=$("$1" - <<'PY'
+  pip_q "$1" -m pip install -q --no-deps "torch==2.14.1"
+  # Everything torch requires, except cuda-bindings, which the store lacks.
+  local reqs
+  mapfile -t reqs < <("$1" - <<'PY'
 import importlib.metadata as m, re
-out = []
 for r in m.requires("torch") or []:
-    if "extra ==" in r:
-        continue
     name = re.split(r"[ ;<>=!~\[]", r, 1)[0]
-    if name not in ("cuda-bindings",):
-        out.append(r.split(";")[0].strip())
-print("\n".join(out))
+    if "extra ==" not in r and name != "cuda-bindings":
+        print(r.split(";")[0].strip())
 PY
 )
-  # shellcheck disable=SC2086
-  echo "$reqs" | xargs "$1" -m pip install -q
-  "$1" -m pip install -q --no-deps "torchvision==0.29.1"
-  "$1" -m pip install -q numpy pillow
+  pip_q "$1" -m pip install -q "${reqs[@]}" numpy pillow
+  pip_q "$1" -m pip install -q --no-deps "torchvision==0.29.1"
 }
-broken() { "$1" -m pip install -q --no-deps "torch==2.14.1"; "$1" -m pip install -q $pure_deps; }
+broken() { pip_q "$1" -m pip install -q --no-deps "torch==2.14.1"; pip_q "$1" -m pip install -q $pure_deps; }
 none() { :; }
 
 make_env no-torch none

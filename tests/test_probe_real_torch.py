@@ -57,7 +57,9 @@ def test_pypi_cuda13_build_deep_check_on_a_machine_without_gpu():
     assert deep["cuda"]["available"] is False
     assert "sm_90" in deep["cuda"]["arch_list"] or deep["cuda"]["arch_list"] == []
     assert [s["device"] for s in deep["smoke"]] == ["cpu"] and deep["smoke"][0]["ok"] is True
-    assert deep["torchvision"]["imported"] is True and deep["torchvision"]["op_ok"] is True
+    tv = deep["torchvision"]
+    assert (tv["loaded"], tv["via"], tv["op_ok"], tv["error"]) == (True, "extension", True, None)
+    assert tv["version"] == "0.29.1+cu130"
 
 
 def test_cuda13_build_without_its_nvidia_libraries_is_diagnosed():

@@ -38,7 +38,7 @@ beforeAll(async () => {
       LabApp: { log_level: 'INFO' }
     },
     additionalKernelSpecs: {
-      'torch-cpu': {
+      'doctor-test-torch-cpu': {
         argv: [
           TORCH_CPU,
           '-m',
@@ -91,7 +91,10 @@ const FOOTPRINT = {
   torch:
     "__import__('json').dumps(sorted(m for m in __import__('sys').modules if m == 'torch' or m.startswith(('torch.', 'torchvision', 'torchaudio'))))",
   cwd: "__import__('json').dumps(__import__('os').getcwd())",
-  prefix: "__import__('json').dumps(__import__('sys').prefix)"
+  prefix: "__import__('json').dumps(__import__('sys').prefix)",
+  // A CUDA context needs libcuda in the process; the probe must never load it.
+  cudaLibs:
+    "__import__('json').dumps(sorted({l.split('/')[-1].strip() for l in open('/proc/self/maps') if 'libcuda' in l or 'libcudart' in l}))"
 };
 
 /** Every file under a folder with its size and mtime. */
@@ -136,7 +139,7 @@ describe('probeKernel with a real ipykernel', () => {
   let kernel: Kernel.IKernelConnection;
 
   beforeAll(async () => {
-    kernel = await startKernel('torch-cpu');
+    kernel = await startKernel('doctor-test-torch-cpu');
     // Some user state the probe must not disturb.
     await kernel.requestExecute({ code: 'x = 41\nimport math' }).done;
   });
@@ -178,6 +181,7 @@ describe('probeKernel with a real ipykernel', () => {
     expect(after.count).toBe(before.count);
     expect(after.history).toBe(before.history);
     expect(after.torch).toEqual([]);
+    expect(after.cudaLibs).toEqual([]);
     expect(snapshot(before.cwd)).toEqual(files);
     expect(snapshot(path.join(before.prefix, 'lib'))).toEqual(prefixFiles);
   });
@@ -282,7 +286,7 @@ describe('probeKernel edge cases', () => {
   });
 
   it('gives a clean error when the kernel dies mid-probe', async () => {
-    const kernel = await startKernel('torch-cpu');
+    const kernel = await startKernel('doctor-test-torch-cpu');
     void kernel
       .requestExecute({ code: 'import os, time; time.sleep(1.5); os._exit(1)' })
       .done.catch(() => undefined);
@@ -298,7 +302,7 @@ describe('probeKernel edge cases', () => {
   });
 
   it('reports a disposed kernel as not running', async () => {
-    const kernel = await startKernel('torch-cpu');
+    const kernel = await startKernel('doctor-test-torch-cpu');
     await kernel.shutdown();
     const outcome = await probeKernel(kernel, { timeoutMs: 5_000 });
     expect(outcome.kind).toBe('dead');

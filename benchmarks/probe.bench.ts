@@ -1,0 +1,153 @@
+/**
+ * Probe benchmark: quick probe and deep check through the real services API
+ * against real ipykernels, compared with `python -c "import torch; torch.cuda.is_available()"`.
+ *
+ *   npm run bench:probe        (after scripts/make-test-envs.sh)
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+import { KernelManager, type Kernel } from '@jupyterlab/services';
+import { JupyterServer } from '@jupyterlab/testing/lib/start_jupyter_server';
+
+import { probeKernel } from '../src/probe/runner';
+import { median, ms, timeIt } from './stats';
+
+const ROOT = path.resolve(__dirname, '..');
+const ENVS = process.env.TEST_ENVS ?? path.join(ROOT, 'build', 'test-envs');
+const QUICK_RUNS = 20;
+const DEEP_RUNS = 5;
+process.env.PATH = `${path.join(ROOT, '.venv', 'bin')}${path.delimiter}${process.env.PATH}`;
+
+const envs = ['torch-cpu', 'torch-cu130'].filter(e =>
+  fs.existsSync(path.join(ENVS, e, 'bin', 'python'))
+);
+const server = new JupyterServer();
+const lines: string[] = [];
+
+beforeAll(async () => {
+  jest.spyOn(console, 'debug').mockImplementation(() => undefined);
+  const specs: { [name: string]: any } = {};
+  for (const e of envs) {
+    specs[e] = {
+      argv: [
+        path.join(ENVS, e, 'bin', 'python'),
+        '-m',
+        'ipykernel_launcher',
+        '-f',
+        '{connection_file}'
+      ],
+      display_name: e,
+      language: 'python'
+    };
+  }
+  await server.start({
+    configData: {
+      ServerApp: { allow_root: true, log_level: 'INFO' },
+      LabApp: { log_level: 'INFO' }
+    },
+    additionalKernelSpecs: specs
+  });
+});
+
+afterAll(async () => {
+  await server.shutdown();
+  process.stdout.write('\n' + lines.join('\n') + '\n');
+});
+
+function baseline(python: string, runs: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    const r = spawnSync(python, [
+      '-c',
+      'import torch; torch.cuda.is_available()'
+    ]);
+    out.push(performance.now() - t);
+    if (r.status !== 0) {
+      throw new Error(String(r.stderr));
+    }
+  }
+  return out;
+}
+
+async function bareRoundTrip(kernel: Kernel.IKernelConnection): Promise<void> {
+  await kernel.requestExecute({
+    code: 'pass',
+    silent: true,
+    store_history: false
+  }).done;
+}
+
+it('measures the probe', async () => {
+  const manager = new KernelManager();
+  await manager.ready;
+  lines.push(
+    'jupyterlab-torch-doctor probe benchmark (medians; no GPU on this machine unless stated)'
+  );
+  lines.push(
+    `quick probe: ${QUICK_RUNS} runs; deep check and baseline: ${DEEP_RUNS} runs`
+  );
+  for (const env of envs) {
+    const python = path.join(ENVS, env, 'bin', 'python');
+    const kernel = await manager.startNew({ name: env });
+    await kernel.info;
+    for (let i = 0; i < 3; i++) {
+      await probeKernel(kernel, { timeoutMs: 60_000 });
+    }
+    const bare = median(await timeIt(QUICK_RUNS, () => bareRoundTrip(kernel)));
+    const quickTimes = await timeIt(QUICK_RUNS, async () => {
+      const o = await probeKernel(kernel, { timeoutMs: 60_000 });
+      if (o.kind !== 'report') {
+        throw new Error(JSON.stringify(o));
+      }
+    });
+    const quick = median(quickTimes);
+    const inKernel: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const o = await probeKernel(kernel, { timeoutMs: 60_000 });
+      if (o.kind === 'report' && o.report.probe.duration_ms !== null) {
+        inKernel.push(o.report.probe.duration_ms);
+      }
+    }
+    const base = median(baseline(python, DEEP_RUNS));
+    const deep = median(
+      await timeIt(DEEP_RUNS, async () => {
+        const o = await probeKernel(kernel, { timeoutMs: 300_000, deep: true });
+        if (o.kind !== 'report' || o.report.deep?.status !== 'ok') {
+          throw new Error('deep check failed');
+        }
+      })
+    );
+    lines.push('');
+    lines.push(`[${env}]`);
+    lines.push(
+      `  bare silent 'pass' round trip (services → server → kernel): ${ms(bare)}`
+    );
+    lines.push(
+      `  quick probe, request to validated report:                 ${ms(quick)}  (target ≤ 50 ms)`
+    );
+    lines.push(
+      `  quick probe, time inside the kernel:                       ${ms(median(inKernel))}`
+    );
+    lines.push(
+      `  quick probe minus bare round trip:                         ${ms(quick - bare)}`
+    );
+    lines.push(
+      `  baseline python -c "import torch; torch.cuda.is_available()": ${ms(base)}`
+    );
+    lines.push(
+      `  ratio quick probe / baseline:                              1/${(base / quick).toFixed(1)}  (target ≤ 1/20)`
+    );
+    lines.push(
+      `  deep check (subprocess: import torch, torchvision, smoke ops): ${ms(deep)}`
+    );
+    lines.push(
+      `  ratio deep check / baseline:                               ${(deep / base).toFixed(2)}  (target ≤ 1.2)`
+    );
+    await kernel.shutdown();
+  }
+  manager.dispose();
+  expect(lines.length).toBeGreaterThan(2);
+});
