@@ -1,0 +1,163 @@
+import type { IProbeReport } from '../report/types';
+import { allRocmTargets, MATRIX, type PlatformKey } from './matrix';
+
+/**
+ * The hardware and platform facts the rules need, read from a report.
+ */
+export interface IHardware {
+  platform: PlatformKey | null;
+  os: 'linux' | 'windows' | 'macos' | 'other';
+  python: string;
+  /** NVIDIA GPUs with a known compute capability, as integers (86 = 8.6). */
+  nvidiaCcs: number[];
+  nvidiaNames: string[];
+  driver: string | null;
+  /** The newest CUDA the driver supports (from NVML or nvidia-smi), if known. */
+  driverCudaMax: string | null;
+  jetson: boolean;
+  /** Visibility problems: GPUs exist but the kernel is kept from them. */
+  hidden: { field: string; value: string | null; why: string }[];
+  /** AMD gfx targets that some ROCm build supports. */
+  amdGfx: string[];
+  /** AMD gfx targets no ROCm build in the data supports. */
+  amdUnsupported: string[];
+  intelSupported: string[];
+  intelUnsupported: string[];
+  apple: boolean;
+  /** An NVIDIA, AMD or supported Intel GPU is visible to the kernel. */
+  anyGpu: boolean;
+}
+
+function platformKey(report: IProbeReport): PlatformKey | null {
+  const { system, machine } = report.platform;
+  const m = machine.toLowerCase();
+  const arch =
+    m === 'amd64' || m === 'x86_64'
+      ? 'x86_64'
+      : m === 'arm64' || m === 'aarch64'
+        ? 'arm64'
+        : m;
+  if (system === 'Linux' && arch === 'x86_64') {
+    return report.platform.glibc ? 'linux-x86_64' : null;
+  }
+  if (system === 'Linux' && arch === 'arm64') {
+    return report.platform.glibc ? 'linux-aarch64' : null;
+  }
+  if (system === 'Windows' && arch === 'x86_64') {
+    return 'windows-x86_64';
+  }
+  if (system === 'Darwin') {
+    // Under Rosetta the interpreter is x86_64 and gets x86_64 wheels.
+    return arch === 'arm64'
+      ? 'macos-arm64'
+      : arch === 'x86_64'
+        ? 'macos-x86_64'
+        : null;
+  }
+  return null;
+}
+
+function intelFamily(deviceId: string | null): string | null {
+  if (!deviceId) {
+    return null;
+  }
+  const id = parseInt(deviceId, 16);
+  for (const family of MATRIX.xpuFamilies) {
+    for (const [lo, hi] of family.ranges) {
+      if (id >= parseInt(lo, 16) && id <= parseInt(hi, 16)) {
+        return family.name;
+      }
+    }
+  }
+  return null;
+}
+
+/** Read the hardware facts from a validated report. */
+export function readHardware(report: IProbeReport): IHardware {
+  const nv = report.nvidia;
+  const ccs = nv.gpus
+    .map(g => g.compute_capability)
+    .filter((c): c is string => !!c)
+    .map(c => Math.round(parseFloat(c) * 10));
+  const hidden: IHardware['hidden'] = [];
+  const cvd = nv.visible['CUDA_VISIBLE_DEVICES'];
+  const nvd = nv.visible['NVIDIA_VISIBLE_DEVICES'];
+  const driverLoaded = !!nv.driver;
+  if (
+    cvd !== null &&
+    cvd !== undefined &&
+    (cvd.trim() === '' || cvd.trim() === '-1')
+  ) {
+    hidden.push({
+      field: 'nvidia.visible.CUDA_VISIBLE_DEVICES',
+      value: cvd,
+      why: 'CUDA_VISIBLE_DEVICES is set to an empty list, so CUDA shows no GPU to this kernel'
+    });
+  }
+  if (nvd === 'void' || nvd === 'none') {
+    hidden.push({
+      field: 'nvidia.visible.NVIDIA_VISIBLE_DEVICES',
+      value: nvd,
+      why: `NVIDIA_VISIBLE_DEVICES=${nvd} tells the container runtime to give this container no GPU`
+    });
+  }
+  const inContainer = report.environment.container.length > 0;
+  if (
+    driverLoaded &&
+    nv.dev_nodes.length === 0 &&
+    report.platform.system === 'Linux' &&
+    !report.environment.wsl
+  ) {
+    hidden.push({
+      field: 'nvidia.dev_nodes',
+      value: '',
+      why: inContainer
+        ? 'the host has an NVIDIA driver, but this container has no /dev/nvidia* devices: it was started without GPU access (for example without --gpus all)'
+        : 'the NVIDIA driver is loaded, but there are no /dev/nvidia* devices'
+    });
+  }
+  const intelSupported: string[] = [];
+  const intelUnsupported: string[] = [];
+  for (const gpu of report.intel.gpus) {
+    const family = intelFamily(gpu.device_id);
+    (family ? intelSupported : intelUnsupported).push(
+      family ?? gpu.device_id ?? gpu.pci
+    );
+  }
+  const platform = platformKey(report);
+  const known = allRocmTargets();
+  const allGfx = report.amd.gpus
+    .map(g => g.gfx)
+    .filter((g): g is string => !!g);
+  const amdGfx = allGfx.filter(g => known.includes(g));
+  const amdUnsupported = allGfx.filter(g => !known.includes(g));
+  const os =
+    report.platform.system === 'Linux'
+      ? 'linux'
+      : report.platform.system === 'Windows'
+        ? 'windows'
+        : report.platform.system === 'Darwin'
+          ? 'macos'
+          : 'other';
+  const apple = platform === 'macos-arm64' && !!report.apple?.mps_os_supported;
+  return {
+    platform,
+    os,
+    python: report.python.version.split('.').slice(0, 2).join('.'),
+    nvidiaCcs: ccs,
+    nvidiaNames: nv.gpus.map(g => g.name),
+    driver: nv.driver,
+    driverCudaMax: nv.cuda_driver_max,
+    jetson: !!report.environment.jetson,
+    hidden,
+    amdGfx,
+    amdUnsupported,
+    intelSupported,
+    intelUnsupported,
+    apple,
+    anyGpu:
+      (driverLoaded && nv.gpus.length > 0) ||
+      (report.amd.kfd && amdGfx.length > 0) ||
+      intelSupported.length > 0
+  };
+}

@@ -1,0 +1,265 @@
+import type { IProbeReport } from '../report/types';
+import type { IHardware } from './hardware';
+import { MATRIX, type IRelease } from './matrix';
+import type {
+  IAdviceSettings,
+  ILiveIndex,
+  IPlan,
+  IPlannedPackage
+} from './types';
+import { cudaOfVariant, variantKind } from './versions';
+
+/** Packages whose builds are tied to one torch and CUDA: a new torch breaks them. */
+const TIED = [
+  'xformers',
+  'flash-attn',
+  'vllm',
+  'bitsandbytes',
+  'deepspeed',
+  'onnxruntime-gpu'
+];
+
+/** The index URL of a variant, or null on macOS (PyPI). */
+export function indexUrl(
+  variant: string,
+  settings: IAdviceSettings
+): string | null {
+  if (variant === 'default') {
+    return null;
+  }
+  const base = settings.indexBaseUrl.replace(/\/+$/, '');
+  return settings.channel === 'nightly'
+    ? `${base}/nightly/${variant}`
+    : `${base}/${variant}`;
+}
+
+/** A human name for a variant. */
+export function describeVariant(variant: string): string {
+  const kind = variantKind(variant);
+  if (kind === 'cuda') {
+    return `CUDA ${cudaOfVariant(variant)}`;
+  }
+  if (kind === 'rocm') {
+    return `ROCm ${variant.slice(4)}`;
+  }
+  return (
+    { cpu: 'CPU only', xpu: 'Intel XPU', default: 'the PyPI build' }[
+      kind as string
+    ] ?? variant
+  );
+}
+
+/** The key of a live index answer. */
+export function liveKey(index: string | null, project: string): string {
+  return `${index ?? 'pypi'}|${project}`;
+}
+
+function pin(name: string, version: string, variant: string): string {
+  return variant === 'default' ? `${version}` : `${version}+${variant}`;
+}
+
+/** The shell word for a path, quoted only when it needs it. */
+function quote(path: string): string {
+  return /^[\w@%+=:,./-]+$/.test(path)
+    ? path
+    : `"${path.replace(/(["\\$`])/g, '\\$1')}"`;
+}
+
+/**
+ * The installer line: %pip normally; uv when the environment has no pip.
+ */
+function installer(report: IProbeReport): string | null {
+  if (report.environment.pip_available) {
+    return '%pip install';
+  }
+  if (report.environment.uv_path) {
+    return `!${quote(report.environment.uv_path)} pip install --python ${quote(report.python.executable)}`;
+  }
+  return null;
+}
+
+/**
+ * Build an install plan for one release and variant.
+ */
+export function buildPlan(
+  release: IRelease | null,
+  variant: string,
+  report: IProbeReport,
+  hw: IHardware,
+  settings: IAdviceSettings,
+  options: { fresh: boolean; live?: ILiveIndex; title?: string }
+): IPlan {
+  const nightly = settings.channel === 'nightly';
+  const index = indexUrl(variant, settings);
+  const installed = report.packages;
+  const managed = settings.packages.filter(p =>
+    ['torch', 'torchvision', 'torchaudio'].includes(p)
+  );
+  const names = [
+    'torch',
+    ...managed.filter(
+      p =>
+        p !== 'torch' &&
+        (options.fresh || installed[p as 'torchvision'] !== null)
+    )
+  ];
+  const warnings: string[] = [];
+  const packages: IPlannedPackage[] = [];
+  for (const name of names) {
+    let version: string | null = null;
+    if (!nightly && release) {
+      version =
+        name === 'torch'
+          ? release.torch
+          : name === 'torchvision'
+            ? release.torchvision
+            : release.torchaudio;
+      if (
+        name === 'torchaudio' &&
+        release.torchaudio_variants &&
+        !release.torchaudio_variants.includes(variant)
+      ) {
+        warnings.push(
+          `torchaudio has no ${variant} build in the data; it is left out`
+        );
+        continue;
+      }
+    }
+    const current = installed[name as 'torch'];
+    packages.push({
+      name,
+      version: version ? pin(name, version, variant) : null,
+      replaces: current ? current.build_version : null
+    });
+  }
+  const line = installer(report);
+  let cell = '';
+  if (line) {
+    const specs = packages
+      .map(p => (p.version ? `${p.name}==${p.version}` : p.name))
+      .join(' ');
+    // Exact local pins replace any build; nightly has no pins, so it forces.
+    const flags = nightly ? ' --pre --upgrade --force-reinstall' : '';
+    cell = `${line}${flags} ${specs}${index ? ` --index-url ${index}` : ''}`;
+  } else {
+    warnings.push(
+      'This environment has neither pip nor uv: install pip first (python -m ensurepip).'
+    );
+  }
+  if (report.environment.conda) {
+    warnings.push(
+      'This is a conda environment: pip will install over conda-managed packages. Prefer the pip plan only if torch came from pip.'
+    );
+  }
+  const tied = report.related.map(r => r.name).filter(n => TIED.includes(n));
+  if (tied.length) {
+    warnings.push(
+      `Built against the current torch, these may break and need reinstalling: ${tied.join(', ')}.`
+    );
+  }
+  const extra = [
+    ...Object.keys(report.install.env).filter(k =>
+      /EXTRA_INDEX_URL|FIND_LINKS/.test(k)
+    ),
+    ...report.install.pip_config
+      .filter(c => c.key === 'extra-index-url' || c.key === 'find-links')
+      .map(c => `${c.file} ${c.key}`)
+  ];
+  if (extra.length && index) {
+    warnings.push(
+      `pip also reads ${extra.join(', ')}; --index-url replaces the main index but not those.`
+    );
+  }
+  const kind = variantKind(variant);
+  const dl = MATRIX.download;
+  const sizeKind = kind === 'unknown' ? 'cuda' : kind;
+  const downloadMb =
+    (dl.torch[sizeKind] ?? 0) +
+    (dl.deps[sizeKind] ?? 0) +
+    packages
+      .filter(p => p.name !== 'torch')
+      .reduce(
+        (s, p) =>
+          s + (p.name === 'torchvision' ? dl.torchvision : dl.torchaudio),
+        0
+      );
+  const accelerator =
+    (kind !== 'cpu' && (kind !== 'default' || hw.apple) && hw.anyGpu) ||
+    (kind === 'default' && hw.apple);
+  const device = !accelerator
+    ? 'cpu'
+    : kind === 'xpu'
+      ? 'xpu:0'
+      : kind === 'default'
+        ? 'mps'
+        : 'cuda:0';
+  const confirmedBy = confirm(packages, index, report, options.live, warnings);
+  const torchVersion = packages.find(p => p.name === 'torch')?.version ?? null;
+  return {
+    title:
+      options.title ??
+      `Install torch ${torchVersion ?? '(nightly)'} for ${describeVariant(variant)}`,
+    kind: 'install',
+    variant,
+    torch: release?.torch ?? null,
+    packages,
+    indexUrl: index,
+    cell,
+    downloadMb,
+    confirmedBy,
+    warnings,
+    expect: nightly
+      ? null
+      : {
+          packages: packages.reduce<{ [name: string]: string }>((acc, p) => {
+            if (p.version) {
+              acc[p.name] = p.version;
+            }
+            return acc;
+          }, {}),
+          accelerator,
+          device
+        }
+  };
+}
+
+/** Check the planned wheels against a live index answer, when there is one. */
+function confirm(
+  packages: IPlannedPackage[],
+  index: string | null,
+  report: IProbeReport,
+  live: ILiveIndex | undefined,
+  warnings: string[]
+): 'live-index' | 'data' {
+  if (!live) {
+    return 'data';
+  }
+  let all = true;
+  for (const p of packages) {
+    const files = live[liveKey(index, p.name)];
+    if (files === undefined || files === null) {
+      all = false;
+      if (files === null) {
+        warnings.push(
+          `The index could not be reached to confirm ${p.name}; the plan comes from the data file.`
+        );
+      }
+      continue;
+    }
+    const want = `${p.name}-${(p.version ?? '').replace('+', '%2B')}`;
+    const wantPlain = `${p.name}-${p.version ?? ''}`;
+    const tag = report.python.tag;
+    const found = files.some(
+      f =>
+        (f.startsWith(wantPlain + '-') || f.startsWith(want + '-')) &&
+        (f.includes(`-${tag}-`) || f.includes('-py3-none-'))
+    );
+    if (!found) {
+      all = false;
+      warnings.push(
+        `${p.name}==${p.version} for ${tag} was not found on ${index ?? 'PyPI'}.`
+      );
+    }
+  }
+  return all ? 'live-index' : 'data';
+}
