@@ -15,6 +15,10 @@ export interface IProbeArgs {
   cmd_timeout?: number;
   /** Seconds allowed for the deep check's subprocess. */
   deep_timeout?: number;
+  /** Instead of probing, list these projects' files on these indexes. */
+  index_check?: { index: string; project: string }[];
+  /** Seconds allowed for each index request. */
+  index_timeout?: number;
 }
 
 /**

@@ -1,9 +1,7 @@
-import type { KernelMessage } from '@jupyterlab/services';
 import Ajv, { type ValidateFunction } from 'ajv';
 
 import schema from '../report/probe-report.schema.json';
 import type { IProbeReport } from '../report/types';
-import { PROBE_MIME } from './code';
 
 /** Replies larger than this are rejected unread (a real report is ~10 kB). */
 export const MAX_REPORT_CHARS = 1_000_000;
@@ -21,24 +19,6 @@ function getValidator(): ValidateFunction {
     validator = new Ajv({ allErrors: false, strict: false }).compile(schema);
   }
   return validator;
-}
-
-/**
- * Return the probe payload carried by an IOPub message, or undefined when the
- * message is not the probe's vendor-MIME display_data.
- */
-export function payloadFromMessage(
-  msg: KernelMessage.IIOPubMessage
-): unknown | undefined {
-  const type = msg.header.msg_type;
-  if (type !== 'display_data' && type !== 'execute_result') {
-    return undefined;
-  }
-  const data = (msg.content as KernelMessage.IDisplayDataMsg['content']).data;
-  if (!data || !Object.prototype.hasOwnProperty.call(data, PROBE_MIME)) {
-    return undefined;
-  }
-  return data[PROBE_MIME];
 }
 
 /**

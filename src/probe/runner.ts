@@ -1,8 +1,15 @@
-import type { Kernel, KernelMessage } from '@jupyterlab/services';
+import type { Kernel } from '@jupyterlab/services';
 
 import type { IProbeReport } from '../report/types';
-import { buildProbeCode, type IProbeArgs } from './code';
-import { checkReport, payloadFromMessage } from './parse';
+import { buildProbeCode, PROBE_MIME, type IProbeArgs } from './code';
+import { checkReport } from './parse';
+import {
+  deadline,
+  executeSilent,
+  failureMessage,
+  TIMEOUT,
+  type IDeadline
+} from './silent';
 
 /**
  * What a probe of one kernel came to. Each failure is a state of its own, so
@@ -51,10 +58,10 @@ export async function probeKernel(
   if (kernel.isDisposed || kernel.status === 'dead') {
     return { kind: 'dead', kernelId, message: 'The kernel is not running.' };
   }
-  const deadline = Private.deadline(options.timeoutMs);
+  const until = deadline(options.timeoutMs);
   try {
-    const info = await Promise.race([kernel.info, deadline.promise]);
-    if (info === Private.TIMEOUT) {
+    const info = await Promise.race([kernel.info, until.promise]);
+    if (info === TIMEOUT) {
       return { kind: 'timeout', kernelId, waitedForBusyKernel: false };
     }
     const language = info.language_info?.name ?? '';
@@ -65,33 +72,17 @@ export async function probeKernel(
     if (waited) {
       options.onWaiting?.();
     }
-    return await Private.execute(kernel, options, deadline, started, waited);
+    return await Private.execute(kernel, options, until, started, waited);
   } finally {
-    deadline.cancel();
+    until.cancel();
   }
 }
 
 namespace Private {
-  export const TIMEOUT = Symbol('timeout');
-  const MAX_STDERR = 4000;
-
-  export interface IDeadline {
-    promise: Promise<typeof TIMEOUT>;
-    cancel(): void;
-  }
-
-  export function deadline(ms: number): IDeadline {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const promise = new Promise<typeof TIMEOUT>(resolve => {
-      timer = setTimeout(() => resolve(TIMEOUT), Math.max(0, ms));
-    });
-    return { promise, cancel: () => clearTimeout(timer) };
-  }
-
   export async function execute(
     kernel: Kernel.IKernelConnection,
     options: IProbeOptions,
-    deadline: IDeadline,
+    until: IDeadline,
     started: number,
     waited: boolean
   ): Promise<ProbeOutcome> {
@@ -104,127 +95,34 @@ namespace Private {
       },
       options.source
     );
-    let payload: unknown = undefined;
-    let raised = '';
-    let stderr = '';
-    let reply: KernelMessage.IExecuteReplyMsg['content'] | null = null;
-    let settle: (v: 'complete' | 'dead') => void = () => undefined;
-    const finished = new Promise<'complete' | 'dead'>(r => (settle = r));
-    const maybeComplete = () => {
-      // The reply and the display_data travel on different channels; done
-      // can hang across a restart, so finish as soon as both are in.
-      if (reply && (payload !== undefined || reply.status !== 'ok')) {
-        settle('complete');
-      }
-    };
-    const onStatus = (_: Kernel.IKernelConnection, status: Kernel.Status) => {
-      if (
-        status === 'dead' ||
-        status === 'restarting' ||
-        status === 'autorestarting'
-      ) {
-        settle('dead');
-      }
-    };
-    kernel.statusChanged.connect(onStatus);
-    const future = kernel.requestExecute(
-      {
-        code,
-        silent: true,
-        store_history: false,
-        allow_stdin: false,
-        stop_on_error: false
-      },
-      true
-    );
-    future.onIOPub = msg => {
-      const data = payloadFromMessage(msg);
-      if (data !== undefined) {
-        payload = data;
-      } else if (msg.header.msg_type === 'error') {
-        const c = msg.content as KernelMessage.IErrorMsg['content'];
-        raised = `${c.ename}: ${c.evalue}`;
-      } else if (msg.header.msg_type === 'stream') {
-        const c = msg.content as KernelMessage.IStreamMsg['content'];
-        if (c.name === 'stderr' && stderr.length < MAX_STDERR) {
-          stderr += c.text;
-        }
-      }
-      maybeComplete();
-    };
-    future.onReply = msg => {
-      reply = msg.content;
-      maybeComplete();
-    };
-    future.done.then(
-      () => settle('complete'),
-      () => settle('complete')
-    );
-    try {
-      const end = await Promise.race([finished, deadline.promise]);
-      if (end === TIMEOUT) {
-        return { kind: 'timeout', kernelId, waitedForBusyKernel: waited };
-      }
-      if (end === 'dead') {
-        return {
-          kind: 'dead',
-          kernelId,
-          message: 'The kernel died or restarted while it was being probed.'
-        };
-      }
-    } finally {
-      kernel.statusChanged.disconnect(onStatus);
-      if (!future.isDisposed) {
-        future.dispose();
-      }
+    const r = await executeSilent(kernel, code, PROBE_MIME, until);
+    if (r.end === 'timeout') {
+      return { kind: 'timeout', kernelId, waitedForBusyKernel: waited };
     }
-    return interpret(kernelId, payload, reply, raised, stderr, started);
-  }
-
-  function interpret(
-    kernelId: string,
-    payload: unknown,
-    reply: KernelMessage.IExecuteReplyMsg['content'] | null,
-    raised: string,
-    stderr: string,
-    started: number
-  ): ProbeOutcome {
-    if (payload !== undefined) {
-      const check = checkReport(payload);
-      if (!check.ok) {
-        return { kind: 'invalid', kernelId, message: check.message };
-      }
+    if (r.end === 'dead') {
       return {
-        kind: 'report',
+        kind: 'dead',
         kernelId,
-        report: check.report,
-        roundTripMs: performance.now() - started
+        message: 'The kernel died or restarted while it was being probed.'
       };
     }
-    const status = (reply as { status?: string } | null)?.status;
-    if (status === 'aborted') {
-      return {
-        kind: 'error',
-        kernelId,
-        message:
-          'The kernel skipped the probe because an earlier cell failed. Probe again.'
-      };
+    const failure = failureMessage(r, 'probe');
+    if (failure !== null) {
+      const kind =
+        r.raised || (r.reply as { status?: string } | null)?.status !== 'ok'
+          ? 'error'
+          : 'invalid';
+      return { kind, kernelId, message: failure };
     }
-    if (raised || status === 'error') {
-      const r = reply as { ename?: string; evalue?: string } | null;
-      const message = raised || `${r?.ename ?? 'Error'}: ${r?.evalue ?? ''}`;
-      return {
-        kind: 'error',
-        kernelId,
-        message: `The probe failed in the kernel: ${message}`
-      };
+    const check = checkReport(r.payload);
+    if (!check.ok) {
+      return { kind: 'invalid', kernelId, message: check.message };
     }
-    const tail = stderr.trim().slice(-500);
     return {
-      kind: 'invalid',
+      kind: 'report',
       kernelId,
-      message:
-        'The kernel sent no probe report.' + (tail ? ` stderr: ${tail}` : '')
+      report: check.report,
+      roundTripMs: performance.now() - started
     };
   }
 }

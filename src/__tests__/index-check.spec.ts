@@ -1,0 +1,194 @@
+/**
+ * The live index check through a real kernel, against a local index served on
+ * 127.0.0.1 (PEP 691 JSON and PEP 503 HTML) and a file:// index.
+ */
+import * as fs from 'fs';
+import * as http from 'http';
+import type { AddressInfo } from 'net';
+import * as os from 'os';
+import * as path from 'path';
+
+import { KernelManager, type Kernel } from '@jupyterlab/services';
+import { JupyterServer } from '@jupyterlab/testing/lib/start_jupyter_server';
+
+import { advise } from '../advice/engine';
+import { indexQueries } from '../advice/live';
+import { checkIndex } from '../probe/indexCheck';
+import { probeKernel } from '../probe/runner';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const ENVS = process.env.TEST_ENVS ?? path.join(ROOT, 'build', 'test-envs');
+process.env.PATH = `${path.join(ROOT, '.venv', 'bin')}${path.delimiter}${process.env.PATH}`;
+jest.setTimeout(120_000);
+
+const WHEELS = [
+  'torch-2.14.1+cpu-cp311-cp311-manylinux_2_28_x86_64.whl',
+  'torch-2.14.1+cpu-cp312-cp312-manylinux_2_28_x86_64.whl'
+];
+const VISION = ['torchvision-0.29.1+cpu-cp311-cp311-manylinux_2_28_x86_64.whl'];
+const AUDIO = ['torchaudio-2.11.0+cpu-cp311-cp311-manylinux_2_28_x86_64.whl'];
+
+/** A tiny simple index: /json/* answers PEP 691, /html/* PEP 503, /slow/* never. */
+const index = http.createServer((req, res) => {
+  const [, mode, project] = (req.url ?? '').split('/');
+  const files = { torch: WHEELS, torchvision: VISION, torchaudio: AUDIO }[
+    project as 'torch'
+  ];
+  if (mode === 'slow') {
+    return; // never answers
+  }
+  if (!files) {
+    res.writeHead(404).end('not found');
+    return;
+  }
+  if (
+    mode === 'json' &&
+    (req.headers.accept ?? '').includes('application/vnd.pypi.simple.v1+json')
+  ) {
+    res.writeHead(200, {
+      'Content-Type': 'application/vnd.pypi.simple.v1+json'
+    });
+    res.end(
+      JSON.stringify({
+        meta: { 'api-version': '1.1' },
+        name: project,
+        files: files.map(f => ({ filename: f, url: `../../f/${f}` }))
+      })
+    );
+    return;
+  }
+  res.writeHead(200, { 'Content-Type': 'text/html' });
+  res.end(
+    `<html><body>${files.map(f => `<a href="../../f/${encodeURIComponent(f)}">${f}</a>`).join('\n')}</body></html>`
+  );
+});
+
+const server = new JupyterServer();
+let kernel: Kernel.IKernelConnection;
+let noTorch: Kernel.IKernelConnection;
+let manager: KernelManager;
+let base: string;
+let fileIndex: string;
+
+beforeAll(async () => {
+  jest.spyOn(console, 'debug').mockImplementation(() => undefined);
+  await new Promise<void>(r => index.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(index.address() as AddressInfo).port}`;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simple-'));
+  fs.mkdirSync(path.join(dir, 'torch'));
+  fs.writeFileSync(
+    path.join(dir, 'torch', 'index.html'),
+    WHEELS.map(f => `<a href="x">${f}</a>`).join('\n')
+  );
+  fileIndex = `file://${dir}`;
+  const spec = (env: string) => ({
+    argv: [
+      path.join(ENVS, env, 'bin', 'python'),
+      '-m',
+      'ipykernel_launcher',
+      '-f',
+      '{connection_file}'
+    ],
+    display_name: env,
+    language: 'python'
+  });
+  await server.start({
+    configData: {
+      ServerApp: { allow_root: true, log_level: 'INFO' },
+      LabApp: { log_level: 'INFO' }
+    },
+    additionalKernelSpecs: {
+      'doctor-test-torch-cpu': spec('torch-cpu'),
+      'doctor-test-no-torch': spec('no-torch')
+    }
+  });
+  manager = new KernelManager();
+  await manager.ready;
+  kernel = await manager.startNew({ name: 'doctor-test-torch-cpu' });
+  noTorch = await manager.startNew({ name: 'doctor-test-no-torch' });
+  await Promise.all([kernel.info, noTorch.info]);
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all([kernel?.shutdown(), noTorch?.shutdown()]);
+  manager?.dispose();
+  await server.shutdown();
+  index.close();
+});
+
+describe('checkIndex', () => {
+  it('reads PEP 691 JSON, PEP 503 HTML and file:// indexes, and reports failures', async () => {
+    const out = await checkIndex(
+      kernel,
+      [
+        { index: `${base}/json`, project: 'torch' },
+        { index: `${base}/html`, project: 'torch' },
+        { index: `${base}/html`, project: 'missing' },
+        { index: fileIndex, project: 'torch' },
+        { index: 'http://127.0.0.1:9', project: 'torch' }
+      ],
+      { requestTimeoutS: 3 }
+    );
+    expect(out.kind).toBe('ok');
+    if (out.kind !== 'ok') {
+      return;
+    }
+    expect(out.live[`${base}/json|torch`]).toEqual(WHEELS);
+    expect(out.live[`${base}/html|torch`]).toEqual(WHEELS);
+    expect(out.live[`${base}/html|missing`]).toEqual([]);
+    expect(out.live[`${fileIndex}|torch`]).toEqual(WHEELS);
+    expect(out.live['http://127.0.0.1:9|torch']).toBeNull();
+    expect(out.errors.join(' ')).toMatch(/127\.0\.0\.1:9.*Connection refused/);
+  });
+
+  it('gives up on an index that does not answer after the per-request timeout', async () => {
+    const t = Date.now();
+    const out = await checkIndex(
+      kernel,
+      [{ index: `${base}/slow`, project: 'torch' }],
+      { requestTimeoutS: 1 }
+    );
+    expect(out.kind).toBe('ok');
+    expect(out.kind === 'ok' && out.live[`${base}/slow|torch`]).toBeNull();
+    expect(Date.now() - t).toBeLessThan(20_000);
+  });
+});
+
+describe('advice confirmed live', () => {
+  it('probes a kernel without torch, plans the CPU trio, and confirms it on the index', async () => {
+    const probe = await probeKernel(noTorch, { timeoutMs: 30_000 });
+    expect(probe.kind).toBe('report');
+    if (probe.kind !== 'report') {
+      return;
+    }
+    const settings = { indexBaseUrl: `${base}/json` };
+    const first = advise(probe.report, settings);
+    expect(first.verdict).toBe('no-torch');
+    expect(first.plans[0].confirmedBy).toBe('data');
+    const queries = indexQueries(first);
+    expect(queries.map(q => q.project)).toEqual([
+      'torch',
+      'torchvision',
+      'torchaudio'
+    ]);
+    // The CPU index here is <base>/json/cpu: serve it under the same tree.
+    const out = await checkIndex(
+      noTorch,
+      queries.map(q => ({ ...q, index: q.index.replace('/cpu', '') }))
+    );
+    expect(out.kind).toBe('ok');
+    if (out.kind !== 'ok') {
+      return;
+    }
+    const live: { [k: string]: string[] | null } = {};
+    for (const q of queries) {
+      live[`${q.index}|${q.project}`] =
+        out.live[`${q.index.replace('/cpu', '')}|${q.project}`];
+    }
+    const second = advise(probe.report, settings, live);
+    expect(second.plans[0].confirmedBy).toBe('live-index');
+    expect(second.plans[0].cell).toBe(
+      `%pip install torch==2.14.1+cpu torchvision==0.29.1+cpu torchaudio==2.11.0+cpu --index-url ${base}/json/cpu`
+    );
+  });
+});
