@@ -3,6 +3,10 @@ import type { Kernel } from '@jupyterlab/services';
 import type { IChangedArgs } from '@jupyterlab/coreutils';
 import { Signal, type ISignal } from '@lumino/signaling';
 
+import { advise, DEFAULT_ADVICE_SETTINGS } from './advice/engine';
+import { indexQueries } from './advice/live';
+import type { IAdvice } from './advice/types';
+import { checkIndex } from './probe/indexCheck';
 import { probeKernel, type ProbeOutcome } from './probe/runner';
 import type {
   IProbeSettings,
@@ -15,6 +19,8 @@ import type {
  * Defaults for the settings; schema/plugin.json holds the same values.
  */
 export const DEFAULT_SETTINGS: IProbeSettings = {
+  ...DEFAULT_ADVICE_SETTINGS,
+  liveIndexCheck: true,
   probeTimeoutMs: 30_000,
   commandTimeoutS: 3,
   deepTimeoutS: 120,
@@ -58,6 +64,7 @@ export class TorchDoctorModel implements ITorchDoctorModel {
         ? (this._target?.kernelDisplayName ?? null)
         : null,
       outcome: cached?.outcome ?? null,
+      advice: cached?.advice ?? null,
       probedAt: cached?.at ?? null
     };
   }
@@ -122,11 +129,13 @@ export class TorchDoctorModel implements ITorchDoctorModel {
     } catch (reason) {
       outcome = { kind: 'error', kernelId: id, message: String(reason) };
     }
+    const advice =
+      outcome.kind === 'report' ? await this._advise(kernel, outcome) : null;
     this._inflight.delete(id);
     if (this._isDisposed) {
       return null;
     }
-    this._outcomes.set(id, { outcome, at: new Date() });
+    this._outcomes.set(id, { outcome, advice, at: new Date() });
     this._emit();
     // A reply from a kernel that is no longer the target's is stale.
     return this._kernel()?.id === id ? outcome : null;
@@ -142,6 +151,21 @@ export class TorchDoctorModel implements ITorchDoctorModel {
     this.setTarget(null);
     this._isDisposed = true;
     Signal.clearData(this);
+  }
+
+  /** Advice for a report, confirmed on the index from the kernel when enabled. */
+  private async _advise(
+    kernel: Kernel.IKernelConnection,
+    outcome: Extract<ProbeOutcome, { kind: 'report' }>
+  ): Promise<IAdvice> {
+    const s = this._settings;
+    const first = advise(outcome.report, s);
+    const queries = s.liveIndexCheck ? indexQueries(first) : [];
+    if (!queries.length || kernel.isDisposed) {
+      return first;
+    }
+    const live = await checkIndex(kernel, queries).catch(() => null);
+    return live?.kind === 'ok' ? advise(outcome.report, s, live.live) : first;
   }
 
   private _kernel(): Kernel.IKernelConnection | null {
@@ -209,7 +233,10 @@ export class TorchDoctorModel implements ITorchDoctorModel {
   private _target: ISessionContext | null = null;
   private _settings: IProbeSettings;
   private _isDisposed = false;
-  private _outcomes = new Map<string, { outcome: ProbeOutcome; at: Date }>();
+  private _outcomes = new Map<
+    string,
+    { outcome: ProbeOutcome; advice: IAdvice | null; at: Date }
+  >();
   private _inflight = new Map<string, 'probing' | 'waiting'>();
   private _restarting = new Set<string>();
   private _stateChanged = new Signal<ITorchDoctorModel, IProbeState>(this);

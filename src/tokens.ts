@@ -2,6 +2,7 @@ import type { ISessionContext } from '@jupyterlab/apputils';
 import { Token } from '@lumino/coreutils';
 import type { ISignal } from '@lumino/signaling';
 
+import type { IAdvice, IAdviceSettings } from './advice/types';
 import type { ProbeOutcome } from './probe/runner';
 
 /**
@@ -30,6 +31,8 @@ export interface IProbeState {
   kernelDisplayName: string | null;
   /** The latest outcome for this kernel, even while a new probe runs. */
   outcome: ProbeOutcome | null;
+  /** The advice for the latest report, or null. */
+  advice: IAdvice | null;
   /** When `outcome` arrived. */
   probedAt: Date | null;
 }
@@ -37,7 +40,9 @@ export interface IProbeState {
 /**
  * Settings the model reads; they come from schema/plugin.json.
  */
-export interface IProbeSettings {
+export interface IProbeSettings extends IAdviceSettings {
+  /** Confirm plans on the index, asked from the kernel. */
+  liveIndexCheck: boolean;
   /** Milliseconds before a quick probe gives up. */
   probeTimeoutMs: number;
   /** Seconds allowed for each external command in the kernel (nvidia-smi). */

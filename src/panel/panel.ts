@@ -8,6 +8,7 @@ import { Widget } from '@lumino/widgets';
 
 import { torchDoctorIcon } from '../icons';
 import type { IProbeState, ITorchDoctorModel } from '../tokens';
+import { renderAdvice } from './adviceView';
 import { describeState, summarizeReport } from './facts';
 
 /**
@@ -87,6 +88,9 @@ export class TorchDoctorPanel extends SidePanel {
     const outcome = state.outcome;
     if (outcome?.kind !== 'report') {
       return;
+    }
+    if (state.advice) {
+      node.appendChild(renderAdvice(state.advice, this._tr));
     }
     const list = document.createElement('dl');
     list.className = 'jp-TorchDoctor-facts';

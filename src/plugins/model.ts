@@ -128,19 +128,46 @@ namespace Private {
    * (the registry already validated them against the schema).
    */
   export function read(settings: ISettingRegistry.ISettings): IProbeSettings {
+    const c = settings.composite;
     const num = (key: string, fallback: number) => {
-      const v = settings.composite[key];
+      const v = c[key];
       return typeof v === 'number' && Number.isFinite(v) && v > 0
         ? v
         : fallback;
     };
-    const auto = settings.composite['autoProbe'];
+    const bool = (key: string, fallback: boolean) =>
+      typeof c[key] === 'boolean' ? (c[key] as boolean) : fallback;
+    const pick = <T extends string>(
+      key: string,
+      allowed: T[],
+      fallback: T
+    ): T => (allowed.includes(c[key] as T) ? (c[key] as T) : fallback);
+    const d = DEFAULT_SETTINGS;
+    const url =
+      typeof c['indexBaseUrl'] === 'string'
+        ? (c['indexBaseUrl'] as string)
+        : d.indexBaseUrl;
+    const packages = Array.isArray(c['packages'])
+      ? (c['packages'] as string[]).filter(p =>
+          ['torch', 'torchvision', 'torchaudio'].includes(p)
+        )
+      : d.packages;
     return {
-      probeTimeoutMs:
-        num('probeTimeout', DEFAULT_SETTINGS.probeTimeoutMs / 1000) * 1000,
-      commandTimeoutS: num('commandTimeout', DEFAULT_SETTINGS.commandTimeoutS),
-      deepTimeoutS: num('deepCheckTimeout', DEFAULT_SETTINGS.deepTimeoutS),
-      autoProbe: typeof auto === 'boolean' ? auto : DEFAULT_SETTINGS.autoProbe
+      probeTimeoutMs: num('probeTimeout', d.probeTimeoutMs / 1000) * 1000,
+      commandTimeoutS: num('commandTimeout', d.commandTimeoutS),
+      deepTimeoutS: num('deepCheckTimeout', d.deepTimeoutS),
+      autoProbe: bool('autoProbe', d.autoProbe),
+      channel: pick('channel', ['stable', 'nightly'], d.channel),
+      // The engine refuses anything but http, https and file, with a finding.
+      indexBaseUrl: url,
+      packages,
+      cudaPolicy: pick(
+        'cudaPolicy',
+        ['pytorch-default', 'newest', 'keep'],
+        d.cudaPolicy
+      ),
+      allowOlderTorch: bool('allowOlderTorch', d.allowOlderTorch),
+      liveIndexCheck: bool('liveIndexCheck', d.liveIndexCheck)
     };
   }
 }
