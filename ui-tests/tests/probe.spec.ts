@@ -20,8 +20,12 @@ test('probes the notebook kernel silently and shows the real build', async ({
   await expect(facts).toContainText('none found');
   await expect(panel.getByRole('status')).toContainText('Probed at');
   // torch 2.13.0+cpu on a machine without GPU: the right build.
-  await expect(panel.locator('.jp-TorchDoctor-verdict')).toHaveText('✓ Right build');
-  await expect(panel.locator('.jp-TorchDoctor-summary')).toContainText('right build');
+  await expect(panel.locator('.jp-TorchDoctor-verdict')).toHaveText(
+    '✓ Right build'
+  );
+  await expect(panel.locator('.jp-TorchDoctor-summary')).toContainText(
+    'right build'
+  );
 
   // The deep check runs from the panel's toolbar, in a subprocess.
   await panel.getByRole('button', { name: 'Deep check' }).click();
