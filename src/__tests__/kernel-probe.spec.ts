@@ -5,6 +5,7 @@
  * torch-cpu (torch 2.13.0+cpu) and the echo kernel (not Python).
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 
 import { JupyterServer } from '@jupyterlab/testing/lib/start_jupyter_server';
@@ -22,6 +23,8 @@ process.env.PATH = `${path.join(ROOT, '.venv', 'bin')}${path.delimiter}${process
 
 jest.setTimeout(120_000);
 
+const KERNEL_CWD = fs.mkdtempSync(path.join(os.tmpdir(), 'doctor-kernel-cwd-'));
+
 const server = new JupyterServer();
 let manager: KernelManager;
 
@@ -32,6 +35,10 @@ beforeAll(async () => {
       `${TORCH_CPU} is missing: run scripts/make-test-envs.sh (make test does).`
     );
   }
+  // The server, and so its kernels, run in an empty folder: "no files
+  // written" is then checkable without other processes' noise.
+  const cwd = process.cwd();
+  process.chdir(KERNEL_CWD);
   await server.start({
     configData: {
       ServerApp: { allow_root: true, log_level: 'INFO' },
@@ -51,6 +58,7 @@ beforeAll(async () => {
       }
     }
   });
+  process.chdir(cwd);
   manager = new KernelManager();
   await manager.ready;
 }, 120_000);
@@ -150,6 +158,7 @@ describe('probeKernel with a real ipykernel', () => {
 
   it('reports the real torch build and leaves no footprint', async () => {
     const before = await inspect(kernel, FOOTPRINT);
+    expect(before.cwd).toBe(fs.realpathSync(KERNEL_CWD));
     const files = snapshot(before.cwd);
     const prefixFiles = snapshot(path.join(before.prefix, 'lib'));
 

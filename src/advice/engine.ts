@@ -73,7 +73,7 @@ export function advise(
       ],
       plans: [],
       dataAsOf: MATRIX.dataAsOf,
-      missing: [check.message]
+      missing: check.problems
     };
   }
   try {

@@ -1,4 +1,6 @@
 import { compare, explain, valid } from '@renovatebot/pep440';
+import semverCoerce from 'semver/functions/coerce';
+import semverCompare from 'semver/functions/compare';
 
 /**
  * A parsed PEP 440 version, or null when the text is not one.
@@ -60,16 +62,23 @@ export function variantKind(
 }
 
 /**
- * Compare dotted numeric versions such as NVIDIA driver versions
- * (580.95.05); they are not PEP 440 local versions but compare the same way.
+ * Compare dotted numeric versions such as NVIDIA driver versions (580.95.05)
+ * and Python versions: semver after coercion (leading zeros are dropped).
  */
 export function compareDotted(a: string, b: string): number {
-  return compare(a.replace(/^0+(\d)/, '$1'), b.replace(/^0+(\d)/, '$1'));
+  // semver refuses leading zeros ("05"); drivers use them.
+  const strip = (v: string) => v.trim().replace(/(^|\.)0+(\d)/g, '$1$2');
+  const x = semverCoerce(strip(a));
+  const y = semverCoerce(strip(b));
+  if (!x || !y) {
+    return x ? 1 : y ? -1 : 0;
+  }
+  return semverCompare(x, y);
 }
 
-/** Python "3.11" against a release's min and max. */
+/** Python "3.11" within a release's min and max minor versions. */
 export function pythonInRange(py: string, min: string, max: string): boolean {
-  return compare(py, min) >= 0 && compare(py, `${max}.999`) <= 0;
+  return compareDotted(py, min) >= 0 && compareDotted(py, `${max}.999`) <= 0;
 }
 
 /** "3.11.7" → "3.11". */

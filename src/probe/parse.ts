@@ -10,13 +10,14 @@ export const MAX_REPORT_CHARS = 1_000_000;
  * The result of checking kernel-provided data against the report schema.
  */
 export type ReportCheck =
-  { ok: true; report: IProbeReport } | { ok: false; message: string };
+  | { ok: true; report: IProbeReport }
+  | { ok: false; message: string; problems: string[] };
 
 let validator: ValidateFunction | null = null;
 
 function getValidator(): ValidateFunction {
   if (!validator) {
-    validator = new Ajv({ allErrors: false, strict: false }).compile(schema);
+    validator = new Ajv({ allErrors: true, strict: false }).compile(schema);
   }
   return validator;
 }
@@ -30,32 +31,44 @@ export function checkReport(data: unknown): ReportCheck {
   try {
     size = JSON.stringify(data ?? null).length;
   } catch {
-    return { ok: false, message: 'The probe reply is not JSON.' };
+    return {
+      ok: false,
+      message: 'The probe reply is not JSON.',
+      problems: ['not JSON']
+    };
   }
   if (size > MAX_REPORT_CHARS) {
     return {
       ok: false,
-      message: `The probe reply is too large (${size} characters; the limit is ${MAX_REPORT_CHARS}).`
+      message: `The probe reply is too large (${size} characters; the limit is ${MAX_REPORT_CHARS}).`,
+      problems: ['too large']
     };
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    return { ok: false, message: 'The probe reply is not a JSON object.' };
+    return {
+      ok: false,
+      message: 'The probe reply is not a JSON object.',
+      problems: ['not an object']
+    };
   }
   const version = (data as { schema_version?: unknown }).schema_version;
   if (version !== 1) {
     return {
       ok: false,
-      message: `The probe reply has schema version ${JSON.stringify(version)}; this extension reads version 1.`
+      message: `The probe reply has schema version ${JSON.stringify(version)}; this extension reads version 1.`,
+      problems: ['schema_version']
     };
   }
   const validate = getValidator();
   if (!validate(data)) {
-    const first = validate.errors?.[0];
-    const where = first?.instancePath || '(report)';
+    // Every problem, so a caller can list the missing or malformed facts.
+    const problems = (validate.errors ?? [])
+      .slice(0, 20)
+      .map(e => `${e.instancePath || '(report)'} ${e.message ?? ''}`.trim());
     return {
       ok: false,
-      message:
-        `The probe reply does not match the report schema: ${where} ${first?.message ?? ''}`.trim()
+      message: `The probe reply does not match the report schema: ${problems[0] ?? ''}`,
+      problems
     };
   }
   return { ok: true, report: data as IProbeReport };
