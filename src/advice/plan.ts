@@ -114,6 +114,12 @@ export function buildPlan(
           : name === 'torchvision'
             ? release.torchvision
             : release.torchaudio;
+      if (version === '') {
+        warnings.push(
+          `The ${name} that pairs with torch ${release.torch} is not in the data: reinstall ${name} afterwards with an exact pin from the same index.`
+        );
+        continue;
+      }
       if (
         name === 'torchaudio' &&
         release.torchaudio_variants &&

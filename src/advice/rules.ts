@@ -223,7 +223,31 @@ export function installedRules(
     a.verdicts.has(x as Verdict)
   );
   if (needsPlan && !hidden && !hw.jetson) {
-    a.planFor(target, variant, false);
+    if (v && !release && compareVersions(v.base, newestKnown) > 0) {
+      // Keep the user's newer torch, with the variant table of the newest
+      // release the data knows; the live index check confirms or refutes it.
+      a.planFor(
+        {
+          ...MATRIX.releases[0],
+          torch: v.base,
+          also: [],
+          torchvision: '',
+          torchaudio: '',
+          sources: []
+        },
+        variant,
+        false
+      );
+      if (a.settings.allowOlderTorch) {
+        const before = a.plans.length;
+        a.planFor(target, variant, false);
+        a.plans.slice(before).forEach(p => {
+          p.title = `Or go back to torch ${target.torch}, which the data covers`;
+        });
+      }
+    } else {
+      a.planFor(target, variant, false);
+    }
   }
 }
 
