@@ -129,14 +129,24 @@ export class TorchDoctorModel implements ITorchDoctorModel {
     } catch (reason) {
       outcome = { kind: 'error', kernelId: id, message: String(reason) };
     }
-    const advice =
-      outcome.kind === 'report' ? await this._advise(kernel, outcome) : null;
     this._inflight.delete(id);
     if (this._isDisposed) {
       return null;
     }
-    this._outcomes.set(id, { outcome, advice, at: new Date() });
+    const entry = {
+      outcome,
+      advice:
+        outcome.kind === 'report'
+          ? advise(outcome.report, this._settings)
+          : null,
+      at: new Date()
+    };
+    this._outcomes.set(id, entry);
     this._emit();
+    if (outcome.kind === 'report' && entry.advice) {
+      // Show the advice at once; confirm its plans on the index afterwards.
+      void this._confirm(kernel, outcome, entry);
+    }
     // A reply from a kernel that is no longer the target's is stale.
     return this._kernel()?.id === id ? outcome : null;
   }
@@ -153,19 +163,28 @@ export class TorchDoctorModel implements ITorchDoctorModel {
     Signal.clearData(this);
   }
 
-  /** Advice for a report, confirmed on the index from the kernel when enabled. */
-  private async _advise(
+  /** Re-advise with the live index answer, asked from the kernel, when enabled. */
+  private async _confirm(
     kernel: Kernel.IKernelConnection,
-    outcome: Extract<ProbeOutcome, { kind: 'report' }>
-  ): Promise<IAdvice> {
+    outcome: Extract<ProbeOutcome, { kind: 'report' }>,
+    entry: { advice: IAdvice | null }
+  ): Promise<void> {
     const s = this._settings;
-    const first = advise(outcome.report, s);
-    const queries = s.liveIndexCheck ? indexQueries(first) : [];
+    const queries =
+      s.liveIndexCheck && entry.advice ? indexQueries(entry.advice) : [];
     if (!queries.length || kernel.isDisposed) {
-      return first;
+      return;
     }
     const live = await checkIndex(kernel, queries).catch(() => null);
-    return live?.kind === 'ok' ? advise(outcome.report, s, live.live) : first;
+    // Only if this outcome is still the latest for its kernel.
+    if (
+      live?.kind === 'ok' &&
+      !this._isDisposed &&
+      this._outcomes.get(kernel.id) === entry
+    ) {
+      entry.advice = advise(outcome.report, s, live.live);
+      this._emit();
+    }
   }
 
   private _kernel(): Kernel.IKernelConnection | null {

@@ -83,7 +83,11 @@ export function readHardware(report: IProbeReport): IHardware {
   const cvd = nv.visible['CUDA_VISIBLE_DEVICES'];
   const nvd = nv.visible['NVIDIA_VISIBLE_DEVICES'];
   const driverLoaded = !!nv.driver;
+  // Only a hiding when there is something to hide: users set an empty
+  // CUDA_VISIBLE_DEVICES on GPU-less machines too.
+  const nvidiaPresent = driverLoaded || nv.gpus.length > 0;
   if (
+    nvidiaPresent &&
     cvd !== null &&
     cvd !== undefined &&
     (cvd.trim() === '' || cvd.trim() === '-1')
@@ -94,7 +98,7 @@ export function readHardware(report: IProbeReport): IHardware {
       why: 'CUDA_VISIBLE_DEVICES is set to an empty list, so CUDA shows no GPU to this kernel'
     });
   }
-  if (nvd === 'void' || nvd === 'none') {
+  if (nvidiaPresent && (nvd === 'void' || nvd === 'none')) {
     hidden.push({
       field: 'nvidia.visible.NVIDIA_VISIBLE_DEVICES',
       value: nvd,
