@@ -336,13 +336,17 @@ class Probe:
         if nvcc is None:
             return None
         version = None
-        vjson = _read_text(os.path.join(os.path.dirname(os.path.dirname(nvcc)), "version.json"))
-        if vjson:
+        # The toolkit's version.json (CUDA >= 11.1) saves running nvcc, which may be a wrapper.
+        tops = [os.path.dirname(os.path.dirname(os.path.realpath(nvcc)))] + [h for h in homes if h]
+        for top in tops:
+            text = self.read(os.path.join(top, "version.json"))
             try:
-                data = json.loads(vjson)
-                version = (data.get("cuda_nvcc") or data.get("cuda") or {}).get("version")
+                data = json.loads(text) if text else {}
             except ValueError:
-                pass
+                continue
+            version = (data.get("cuda_nvcc") or data.get("cuda") or {}).get("version") if isinstance(data, dict) else None
+            if version:
+                break
         if version is None:
             text = self.run([nvcc, "--version"], "nvcc") or ""
             m = re.search(r"release (\d+\.\d+)", text)

@@ -273,3 +273,29 @@ def test_full_run_on_a_fixture_tree_matches_the_schema(tmp_path):
     assert report["intel"]["gpus"][0]["discrete"] is False
     assert report["probe"]["duration_ms"] < 5000
     json.dumps(report)  # serialisable as is
+
+
+def test_nvcc_version_from_the_toolkit_without_running_it(tmp_path, monkeypatch):
+    """A system toolkit is found and labelled; version.json saves running nvcc."""
+    root = tmp_path / "root"
+    home = "/opt/cuda-12.4"
+    write(root, home + "/version.json", '{"cuda": {"name": "CUDA SDK", "version": "12.4.1"}, '
+                                        '"cuda_nvcc": {"name": "CUDA NVCC", "version": "12.4.131"}}')
+    # An nvcc that must not be run: it would fail the test.
+    fake_command(tmp_path / "bin", "nvcc", "echo 'ran nvcc' >&2; exit 3\n")
+    monkeypatch.setenv("PATH", clean_path(tmp_path / "bin"))
+    monkeypatch.setenv("CUDA_HOME", home)
+    probe = P.Probe(root=str(root))
+    nvcc = probe._nvcc()
+    assert nvcc["version"] == "12.4.131"
+    assert "need only the driver" in nvcc["note"]
+    assert not any(e["source"] == "nvcc" for e in probe.errors)
+
+
+def test_nvcc_version_from_running_it(tmp_path, monkeypatch):
+    fake_command(tmp_path / "bin", "nvcc", "echo 'Cuda compilation tools, release 13.0, V13.0.88'\n")
+    monkeypatch.setenv("PATH", clean_path(tmp_path / "bin"))
+    monkeypatch.delenv("CUDA_HOME", raising=False)
+    monkeypatch.delenv("CUDA_PATH", raising=False)
+    nvcc = P.Probe(root=str(tmp_path / "root"))._nvcc()
+    assert nvcc["version"] == "13.0"
