@@ -64,6 +64,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await sessionManager.shutdownAll();
   sessionManager.dispose();
+  specsManager.dispose();
   kernelManager.dispose();
   await server.shutdown();
 });
