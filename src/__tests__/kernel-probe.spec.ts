@@ -302,12 +302,12 @@ describe('probeKernel edge cases', () => {
     const outcome = await probeKernel(kernel, { timeoutMs: 30_000 });
     expect(outcome.kind).toBe('dead');
     expect((outcome as any).message).toMatch(/died or restarted/);
-    // Let the server's autorestart and the connection's reconnect settle first:
-    // a shutdown in the middle rejects services' internal reconnect promise.
-    await waitFor(
-      () => kernel.connectionStatus === 'connected' && kernel.status === 'idle'
+    // Let the connection's reconnect settle first: a shutdown in the middle
+    // rejects services' internal reconnect promise. Cleanup never fails the test.
+    await waitFor(() => kernel.connectionStatus === 'connected').catch(
+      () => undefined
     );
-    await kernel.shutdown();
+    await kernel.shutdown().catch(() => undefined);
   });
 
   it('reports a disposed kernel as not running', async () => {
