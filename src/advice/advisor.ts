@@ -71,11 +71,10 @@ export class Advisor {
     if (!fits.length) {
       return { variant: null, blocked };
     }
-    const byCuda = [...fits].sort((a, b) =>
-      compareVersions(cudaOfVariant(b) ?? '0', cudaOfVariant(a) ?? '0')
-    );
     const newest =
-      variantKind(fits[0]) === 'cuda' ? byCuda[0] : fits[fits.length - 1];
+      variantKind(fits[0]) === 'cuda'
+        ? byNewestCuda(fits)[0]
+        : fits[fits.length - 1];
     const policy = this.settings.cudaPolicy;
     if (policy === 'keep' && current && fits.includes(current)) {
       return { variant: current, blocked };
@@ -101,8 +100,11 @@ export class Advisor {
       return;
     }
     // Nothing in this release fits both the GPU and the driver.
+    const fits = new Map(
+      choice.blocked.map(v => [v, variantFits(release, v, hw.platform!, hw)])
+    );
     const reasons = choice.blocked.reduce<string[]>(
-      (acc, v) => acc.concat(variantFits(release, v, hw.platform!, hw).reasons),
+      (acc, v) => acc.concat(fits.get(v)!.reasons),
       []
     );
     this.find(null, {
@@ -115,10 +117,9 @@ export class Advisor {
           hw.nvidiaCcs.map(c => (c / 10).toFixed(1)).join(', ') || null
       }
     });
-    const gpuOnly = choice.blocked.filter(v => {
-      const fit = variantFits(release, v, hw.platform!, hw);
-      return fit.gpuOk && !fit.driverOk;
-    });
+    const gpuOnly = choice.blocked.filter(
+      v => fits.get(v)!.gpuOk && !fits.get(v)!.driverOk
+    );
     if (gpuOnly.length) {
       const def = defaultVariant(release, hw);
       const v =
@@ -126,10 +127,8 @@ export class Advisor {
         def &&
         gpuOnly.includes(def)
           ? def
-          : gpuOnly.sort((a, b) =>
-              compareVersions(cudaOfVariant(b) ?? '0', cudaOfVariant(a) ?? '0')
-            )[0];
-      const floor = variantFits(release, v, hw.platform!, hw).floor;
+          : byNewestCuda(gpuOnly)[0];
+      const floor = fits.get(v)!.floor;
       const plan = buildPlan(release, v, this.report, hw, this.settings, {
         fresh,
         live: this.live
@@ -159,6 +158,13 @@ export class Advisor {
       }
     }
   }
+}
+
+/** CUDA variants, newest CUDA first (a copy; the input is not reordered). */
+function byNewestCuda(variants: string[]): string[] {
+  return [...variants].sort((a, b) =>
+    compareVersions(cudaOfVariant(b) ?? '0', cudaOfVariant(a) ?? '0')
+  );
 }
 
 /**
