@@ -6,49 +6,27 @@
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as path from 'path';
 
 import { KernelManager, type Kernel } from '@jupyterlab/services';
 import { JupyterServer } from '@jupyterlab/testing/lib/start_jupyter_server';
 
+import { envPython, startServer } from '../src/__tests__/realServer';
 import { probeKernel } from '../src/probe/runner';
 import { median, ms, timeIt } from './stats';
 
-const ROOT = path.resolve(__dirname, '..');
-const ENVS = process.env.TEST_ENVS ?? path.join(ROOT, 'build', 'test-envs');
 const QUICK_RUNS = 20;
 const DEEP_RUNS = 5;
-process.env.PATH = `${path.join(ROOT, '.venv', 'bin')}${path.delimiter}${process.env.PATH}`;
 
 const envs = ['torch-cpu', 'torch-cu130'].filter(e =>
-  fs.existsSync(path.join(ENVS, e, 'bin', 'python'))
+  fs.existsSync(envPython(e))
 );
 const server = new JupyterServer();
 const lines: string[] = [];
 
 beforeAll(async () => {
-  jest.spyOn(console, 'debug').mockImplementation(() => undefined);
-  const specs: { [name: string]: any } = {};
-  for (const e of envs) {
-    specs[e] = {
-      argv: [
-        path.join(ENVS, e, 'bin', 'python'),
-        '-m',
-        'ipykernel_launcher',
-        '-f',
-        '{connection_file}'
-      ],
-      display_name: e,
-      language: 'python'
-    };
-  }
-  await server.start({
-    configData: {
-      ServerApp: { allow_root: true, log_level: 'INFO' },
-      LabApp: { log_level: 'INFO' }
-    },
-    additionalKernelSpecs: specs
-  });
+  const kernels: { [name: string]: { env: string } } = {};
+  envs.forEach(env => (kernels[env] = { env }));
+  await startServer(server, kernels);
 });
 
 afterAll(async () => {
@@ -90,7 +68,7 @@ it('measures the probe', async () => {
     `quick probe: ${QUICK_RUNS} runs; deep check and baseline: ${DEEP_RUNS} runs`
   );
   for (const env of envs) {
-    const python = path.join(ENVS, env, 'bin', 'python');
+    const python = envPython(env);
     const kernel = await manager.startNew({ name: env });
     await kernel.info;
     for (let i = 0; i < 3; i++) {

@@ -15,10 +15,8 @@ import { advise } from '../advice/engine';
 import { indexQueries } from '../advice/live';
 import { checkIndex } from '../probe/indexCheck';
 import { probeKernel } from '../probe/runner';
+import { startServer } from './realServer';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const ENVS = process.env.TEST_ENVS ?? path.join(ROOT, 'build', 'test-envs');
-process.env.PATH = `${path.join(ROOT, '.venv', 'bin')}${path.delimiter}${process.env.PATH}`;
 jest.setTimeout(120_000);
 
 const WHEELS = [
@@ -71,7 +69,6 @@ let base: string;
 let fileIndex: string;
 
 beforeAll(async () => {
-  jest.spyOn(console, 'debug').mockImplementation(() => undefined);
   await new Promise<void>(r => index.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(index.address() as AddressInfo).port}`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simple-'));
@@ -81,26 +78,9 @@ beforeAll(async () => {
     WHEELS.map(f => `<a href="x">${f}</a>`).join('\n')
   );
   fileIndex = `file://${dir}`;
-  const spec = (env: string) => ({
-    argv: [
-      path.join(ENVS, env, 'bin', 'python'),
-      '-m',
-      'ipykernel_launcher',
-      '-f',
-      '{connection_file}'
-    ],
-    display_name: env,
-    language: 'python'
-  });
-  await server.start({
-    configData: {
-      ServerApp: { allow_root: true, log_level: 'INFO' },
-      LabApp: { log_level: 'INFO' }
-    },
-    additionalKernelSpecs: {
-      'doctor-test-torch-cpu': spec('torch-cpu'),
-      'doctor-test-no-torch': spec('no-torch')
-    }
+  await startServer(server, {
+    'doctor-test-torch-cpu': { env: 'torch-cpu' },
+    'doctor-test-no-torch': { env: 'no-torch' }
   });
   manager = new KernelManager();
   await manager.ready;

@@ -13,13 +13,9 @@ import { KernelManager, type Kernel } from '@jupyterlab/services';
 
 import { probeKernel } from '../probe/runner';
 import { PROBE_MIME } from '../probe/code';
+import { envPython, startServer } from './realServer';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const ENVS = process.env.TEST_ENVS ?? path.join(ROOT, 'build', 'test-envs');
-const TORCH_CPU = path.join(ENVS, 'torch-cpu', 'bin', 'python');
-
-// jupyter-lab must be on PATH for JupyterServer.
-process.env.PATH = `${path.join(ROOT, '.venv', 'bin')}${path.delimiter}${process.env.PATH}`;
+const TORCH_CPU = envPython('torch-cpu');
 
 jest.setTimeout(120_000);
 
@@ -29,36 +25,18 @@ const server = new JupyterServer();
 let manager: KernelManager;
 
 beforeAll(async () => {
-  jest.spyOn(console, 'debug').mockImplementation(() => undefined);
-  if (!fs.existsSync(TORCH_CPU)) {
-    throw new Error(
-      `${TORCH_CPU} is missing: run scripts/make-test-envs.sh (make test does).`
-    );
-  }
   // The server, and so its kernels, run in an empty folder: "no files
   // written" is then checkable without other processes' noise.
-  const cwd = process.cwd();
-  process.chdir(KERNEL_CWD);
-  await server.start({
-    configData: {
-      ServerApp: { allow_root: true, log_level: 'INFO' },
-      LabApp: { log_level: 'INFO' }
-    },
-    additionalKernelSpecs: {
+  await startServer(
+    server,
+    {
       'doctor-test-torch-cpu': {
-        argv: [
-          TORCH_CPU,
-          '-m',
-          'ipykernel_launcher',
-          '-f',
-          '{connection_file}'
-        ],
-        display_name: 'torch 2.13.0+cpu',
-        language: 'python'
+        env: 'torch-cpu',
+        displayName: 'torch 2.13.0+cpu'
       }
-    }
-  });
-  process.chdir(cwd);
+    },
+    { cwd: KERNEL_CWD }
+  );
   manager = new KernelManager();
   await manager.ready;
 }, 120_000);

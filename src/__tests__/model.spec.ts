@@ -2,9 +2,6 @@
  * The shared model against a real server: it follows a session, probes on
  * kernel start and restart exactly once, and drops stale replies.
  */
-import * as fs from 'fs';
-import * as path from 'path';
-
 import { SessionContext } from '@jupyterlab/apputils';
 import {
   KernelSpecManager,
@@ -16,11 +13,7 @@ import { signalToPromise } from '@jupyterlab/testutils';
 
 import { TorchDoctorModel } from '../model';
 import type { IProbeState } from '../tokens';
-
-const ROOT = path.resolve(__dirname, '..', '..');
-const ENVS = process.env.TEST_ENVS ?? path.join(ROOT, 'build', 'test-envs');
-const TORCH_CPU = path.join(ENVS, 'torch-cpu', 'bin', 'python');
-process.env.PATH = `${path.join(ROOT, '.venv', 'bin')}${path.delimiter}${process.env.PATH}`;
+import { startServer } from './realServer';
 
 jest.setTimeout(120_000);
 
@@ -30,29 +23,10 @@ let sessionManager: SessionManager;
 let specsManager: KernelSpecManager;
 
 beforeAll(async () => {
-  jest.spyOn(console, 'debug').mockImplementation(() => undefined);
-  if (!fs.existsSync(TORCH_CPU)) {
-    throw new Error(
-      `${TORCH_CPU} is missing: run scripts/make-test-envs.sh (make test does).`
-    );
-  }
-  await server.start({
-    configData: {
-      ServerApp: { allow_root: true, log_level: 'INFO' },
-      LabApp: { log_level: 'INFO' }
-    },
-    additionalKernelSpecs: {
-      'doctor-test-torch-cpu': {
-        argv: [
-          TORCH_CPU,
-          '-m',
-          'ipykernel_launcher',
-          '-f',
-          '{connection_file}'
-        ],
-        display_name: 'torch 2.13.0+cpu',
-        language: 'python'
-      }
+  await startServer(server, {
+    'doctor-test-torch-cpu': {
+      env: 'torch-cpu',
+      displayName: 'torch 2.13.0+cpu'
     }
   });
   kernelManager = new KernelManager();
