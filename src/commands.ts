@@ -8,4 +8,15 @@ export namespace CommandIDs {
   export const probe = 'jupyterlab-torch-doctor:probe';
   /** Probe the active kernel with the deep check (imports torch in a subprocess). */
   export const deepCheck = 'jupyterlab-torch-doctor:deep-check';
+  /** Copy the plain-text report of the active kernel. */
+  export const copyReport = 'jupyterlab-torch-doctor:copy-report';
+  /** Insert a plan's install cell below the active cell; args: plan (index) or revert. */
+  export const insertInstallCell =
+    'jupyterlab-torch-doctor:insert-install-cell';
+  /** Confirm and run the inserted install cell, then restart and verify. */
+  export const runInstall = 'jupyterlab-torch-doctor:run-install';
+  /** Restart the kernel and verify an install whose restart was declined. */
+  export const restartAndVerify = 'jupyterlab-torch-doctor:restart-and-verify';
+  /** Probe every Python kernelspec headless, for the launcher badges. */
+  export const probeAll = 'jupyterlab-torch-doctor:probe-all';
 }

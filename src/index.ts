@@ -1,18 +1,32 @@
 import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { modelPlugin } from './plugins/model';
+import { installPlugin } from './plugins/install';
+import { launcherPlugin } from './plugins/launcher';
 import { sidebarPlugin } from './plugins/sidebar';
+import { statusPlugin } from './plugins/statusbar';
 
 export { CommandIDs } from './commands';
 export { ITorchDoctorModel } from './tokens';
-export type { IProbeSettings, IProbeState, ProbePhase } from './tokens';
+export type {
+  IProbeRecord,
+  IProbeSettings,
+  IProbeState,
+  ProbePhase
+} from './tokens';
 export type { IProbeReport } from './report/types';
 export type { ProbeOutcome } from './probe/runner';
 
 /**
- * The plugins of jupyterlab-torch-doctor: the shared model and the sidebar.
- * The status-bar and launcher plugins join this list.
+ * The plugins of jupyterlab-torch-doctor: the shared model, the sidebar,
+ * the status-bar item, the install loop and the launcher badges.
  */
-const plugins: JupyterFrontEndPlugin<any>[] = [modelPlugin, sidebarPlugin];
+const plugins: JupyterFrontEndPlugin<any>[] = [
+  modelPlugin,
+  sidebarPlugin,
+  statusPlugin,
+  installPlugin,
+  launcherPlugin
+];
 
 export default plugins;

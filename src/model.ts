@@ -1,19 +1,27 @@
 import type { ISessionContext } from '@jupyterlab/apputils';
 import type { Kernel } from '@jupyterlab/services';
 import type { IChangedArgs } from '@jupyterlab/coreutils';
+import type { IStateDB } from '@jupyterlab/statedb';
+import type { ReadonlyPartialJSONValue } from '@lumino/coreutils';
 import { Signal, type ISignal } from '@lumino/signaling';
 
 import { advise, DEFAULT_ADVICE_SETTINGS } from './advice/engine';
 import { indexQueries } from './advice/live';
 import type { IAdvice } from './advice/types';
+import type { IInstallStatus, IVerifiedBuild } from './install/types';
+import { detectRegression } from './install/verify';
 import { checkIndex } from './probe/indexCheck';
 import { probeKernel, type ProbeOutcome } from './probe/runner';
 import type {
+  IProbeRecord,
   IProbeSettings,
   IProbeState,
   ITorchDoctorModel,
   ProbePhase
 } from './tokens';
+
+/** The IStateDB key of the verified builds, per kernelspec. */
+const VERIFIED_KEY = 'jupyterlab-torch-doctor:verified';
 
 /**
  * Defaults for the settings; schema/plugin.json holds the same values.
@@ -24,7 +32,9 @@ export const DEFAULT_SETTINGS: IProbeSettings = {
   probeTimeoutMs: 30_000,
   commandTimeoutS: 3,
   deepTimeoutS: 120,
-  autoProbe: true
+  autoProbe: true,
+  showStatusItem: true,
+  showLauncherBadges: true
 };
 
 /**
@@ -32,11 +42,22 @@ export const DEFAULT_SETTINGS: IProbeSettings = {
  */
 export class TorchDoctorModel implements ITorchDoctorModel {
   /**
-   * Create a model with optional initial settings.
+   * Create a model with optional initial settings, and a state database
+   * where verified builds are remembered.
    */
-  constructor(settings: Partial<IProbeSettings> = {}) {
+  constructor(
+    settings: Partial<IProbeSettings> = {},
+    options: { state?: IStateDB | null } = {}
+  ) {
     this._settings = { ...DEFAULT_SETTINGS, ...settings };
+    this._state = options.state ?? null;
+    this.ready = this._loadVerified();
   }
+
+  /**
+   * Resolves when the remembered builds are loaded.
+   */
+  readonly ready: Promise<void>;
 
   get target(): ISessionContext | null {
     return this._target;
@@ -50,6 +71,14 @@ export class TorchDoctorModel implements ITorchDoctorModel {
     return this._stateChanged;
   }
 
+  get settingsChanged(): ISignal<ITorchDoctorModel, IProbeSettings> {
+    return this._settingsChanged;
+  }
+
+  get probed(): ISignal<ITorchDoctorModel, IProbeRecord> {
+    return this._probed;
+  }
+
   get state(): IProbeState {
     const kernel = this._kernel();
     const cached = kernel ? this._outcomes.get(kernel.id) : undefined;
@@ -57,15 +86,25 @@ export class TorchDoctorModel implements ITorchDoctorModel {
     if (kernel) {
       phase = this._inflight.get(kernel.id) ?? (cached ? 'done' : 'idle');
     }
+    const outcome = cached?.outcome ?? null;
     return {
       phase,
       kernelId: kernel?.id ?? null,
       kernelDisplayName: kernel
         ? (this._target?.kernelDisplayName ?? null)
         : null,
-      outcome: cached?.outcome ?? null,
+      kernelName: kernel?.name ?? null,
+      outcome,
       advice: cached?.advice ?? null,
-      probedAt: cached?.at ?? null
+      probedAt: cached?.at ?? null,
+      install: (kernel && this._installs.get(kernel.id)) ?? null,
+      regression:
+        kernel && outcome?.kind === 'report'
+          ? detectRegression(
+              this._verified.get(kernel.name) ?? null,
+              outcome.report
+            )
+          : null
     };
   }
 
@@ -100,6 +139,32 @@ export class TorchDoctorModel implements ITorchDoctorModel {
 
   updateSettings(settings: Partial<IProbeSettings>): void {
     this._settings = { ...this._settings, ...settings };
+    this._settingsChanged.emit(this.settings);
+  }
+
+  setInstallStatus(kernelId: string, status: IInstallStatus | null): void {
+    if (status) {
+      this._installs.set(kernelId, status);
+    } else {
+      this._installs.delete(kernelId);
+    }
+    this._emit();
+  }
+
+  rememberVerified(build: IVerifiedBuild): void {
+    this._verified.set(build.kernelName, build);
+    this._emit();
+    const all: { [name: string]: IVerifiedBuild } = {};
+    this._verified.forEach((b, name) => (all[name] = b));
+    void this._state
+      ?.save(VERIFIED_KEY, all as unknown as ReadonlyPartialJSONValue)
+      .catch(reason => console.warn('Torch Doctor: cannot save', reason));
+  }
+
+  publish(record: IProbeRecord): void {
+    if (!this._isDisposed) {
+      this._probed.emit(record);
+    }
   }
 
   async probe(options: { deep?: boolean } = {}): Promise<ProbeOutcome | null> {
@@ -143,6 +208,7 @@ export class TorchDoctorModel implements ITorchDoctorModel {
     };
     this._outcomes.set(id, entry);
     this._emit();
+    this.publish({ kernelName: kernel.name, kernelId: id, ...entry });
     if (outcome.kind === 'report' && entry.advice) {
       // Show the advice at once; confirm its plans on the index afterwards.
       void this._confirm(kernel, outcome, entry);
@@ -167,7 +233,7 @@ export class TorchDoctorModel implements ITorchDoctorModel {
   private async _confirm(
     kernel: Kernel.IKernelConnection,
     outcome: Extract<ProbeOutcome, { kind: 'report' }>,
-    entry: { advice: IAdvice | null }
+    entry: { outcome: ProbeOutcome; advice: IAdvice | null; at: Date }
   ): Promise<void> {
     const s = this._settings;
     const queries =
@@ -183,6 +249,21 @@ export class TorchDoctorModel implements ITorchDoctorModel {
       this._outcomes.get(kernel.id) === entry
     ) {
       entry.advice = advise(outcome.report, s, live.live);
+      this._emit();
+      this.publish({ kernelName: kernel.name, kernelId: kernel.id, ...entry });
+    }
+  }
+
+  private async _loadVerified(): Promise<void> {
+    const saved = await this._state?.fetch(VERIFIED_KEY).catch(() => null);
+    if (saved && typeof saved === 'object' && !Array.isArray(saved)) {
+      for (const [name, b] of Object.entries(saved)) {
+        const build = b as unknown as IVerifiedBuild;
+        // Ignore entries of another shape (an older version of this extension).
+        if (build && typeof build.executable === 'string' && build.packages) {
+          this._verified.set(name, build);
+        }
+      }
       this._emit();
     }
   }
@@ -258,5 +339,12 @@ export class TorchDoctorModel implements ITorchDoctorModel {
   >();
   private _inflight = new Map<string, 'probing' | 'waiting'>();
   private _restarting = new Set<string>();
+  private _installs = new Map<string, IInstallStatus>();
+  private _verified = new Map<string, IVerifiedBuild>();
+  private _state: IStateDB | null;
   private _stateChanged = new Signal<ITorchDoctorModel, IProbeState>(this);
+  private _settingsChanged = new Signal<ITorchDoctorModel, IProbeSettings>(
+    this
+  );
+  private _probed = new Signal<ITorchDoctorModel, IProbeRecord>(this);
 }

@@ -3,6 +3,11 @@ import { Token } from '@lumino/coreutils';
 import type { ISignal } from '@lumino/signaling';
 
 import type { IAdvice, IAdviceSettings } from './advice/types';
+import type {
+  IInstallStatus,
+  IRegression,
+  IVerifiedBuild
+} from './install/types';
 import type { ProbeOutcome } from './probe/runner';
 
 /**
@@ -29,12 +34,30 @@ export interface IProbeState {
   kernelId: string | null;
   /** The kernelspec's display name, if any. */
   kernelDisplayName: string | null;
+  /** The kernelspec's name (e.g. python3), if any. */
+  kernelName: string | null;
   /** The latest outcome for this kernel, even while a new probe runs. */
   outcome: ProbeOutcome | null;
   /** The advice for the latest report, or null. */
   advice: IAdvice | null;
   /** When `outcome` arrived. */
   probedAt: Date | null;
+  /** Where an install started from the panel stands, for this kernel. */
+  install: IInstallStatus | null;
+  /** The build changed since it was last verified for this kernelspec. */
+  regression: IRegression | null;
+}
+
+/**
+ * One finished probe, of any kernel: what the launcher badges cache.
+ */
+export interface IProbeRecord {
+  /** The kernelspec's name. */
+  kernelName: string;
+  kernelId: string;
+  outcome: ProbeOutcome;
+  advice: IAdvice | null;
+  at: Date;
 }
 
 /**
@@ -51,6 +74,10 @@ export interface IProbeSettings extends IAdviceSettings {
   deepTimeoutS: number;
   /** Probe automatically when a kernel starts, restarts or changes. */
   autoProbe: boolean;
+  /** Show the status-bar item. */
+  showStatusItem: boolean;
+  /** Badge the Launcher's kernel cards. */
+  showLauncherBadges: boolean;
 }
 
 /**
@@ -66,6 +93,10 @@ export interface ITorchDoctorModel {
   readonly settings: IProbeSettings;
   /** Emitted whenever `state` changes. */
   readonly stateChanged: ISignal<ITorchDoctorModel, IProbeState>;
+  /** Emitted when settings change. */
+  readonly settingsChanged: ISignal<ITorchDoctorModel, IProbeSettings>;
+  /** Emitted when a probe of any kernel finishes with a report or failure. */
+  readonly probed: ISignal<ITorchDoctorModel, IProbeRecord>;
   /** Follow another session (null for none). */
   setTarget(target: ISessionContext | null): void;
   /** Replace some settings. */
@@ -75,6 +106,12 @@ export interface ITorchDoctorModel {
    * was no kernel or the outcome is stale (the kernel changed meanwhile).
    */
   probe(options?: { deep?: boolean }): Promise<ProbeOutcome | null>;
+  /** Set (or clear) the install status shown for a kernel. */
+  setInstallStatus(kernelId: string, status: IInstallStatus | null): void;
+  /** Remember a verified build for a kernelspec (the regression guard). */
+  rememberVerified(build: IVerifiedBuild): void;
+  /** Publish a probe made outside the model (e.g. a headless kernel). */
+  publish(record: IProbeRecord): void;
 }
 
 /**

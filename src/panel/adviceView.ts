@@ -1,6 +1,8 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 
 import type { IAdvice, IFinding, IPlan, Verdict } from '../advice/types';
+import { CommandIDs } from '../commands';
+import type { ActionRenderer } from './installView';
 
 /** A DOM element with a class and text; kernel-provided text stays text. */
 function el<K extends keyof HTMLElementTagNameMap>(
@@ -49,12 +51,26 @@ function finding(f: IFinding): HTMLElement {
   return details;
 }
 
-function plan(p: IPlan, trans: TranslationBundle): HTMLElement {
+function plan(
+  p: IPlan,
+  index: number,
+  trans: TranslationBundle,
+  action?: ActionRenderer
+): HTMLElement {
   const box = el('section', 'jp-TorchDoctor-plan');
   box.dataset.kind = p.kind;
   box.appendChild(el('h3', 'jp-TorchDoctor-planTitle', p.title));
   if (p.cell) {
     box.appendChild(el('pre', 'jp-TorchDoctor-cell', p.cell));
+    if (action) {
+      box.appendChild(
+        action({
+          label: trans.__('Insert Install Cell'),
+          command: CommandIDs.insertInstallCell,
+          args: { plan: index }
+        })
+      );
+    }
   }
   const meta: string[] = [];
   if (p.downloadMb !== null) {
@@ -83,7 +99,8 @@ function plan(p: IPlan, trans: TranslationBundle): HTMLElement {
  */
 export function renderAdvice(
   advice: IAdvice,
-  trans: TranslationBundle
+  trans: TranslationBundle,
+  action?: ActionRenderer
 ): HTMLElement {
   const root = el('div', 'jp-TorchDoctor-advice');
   const verdict = el(
@@ -101,7 +118,7 @@ export function renderAdvice(
     root.appendChild(
       el('h3', 'jp-TorchDoctor-heading', trans.__('What to run'))
     );
-    advice.plans.forEach(p => root.appendChild(plan(p, trans)));
+    advice.plans.forEach((p, i) => root.appendChild(plan(p, i, trans, action)));
   }
   root.appendChild(
     el(

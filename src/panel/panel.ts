@@ -4,12 +4,18 @@ import {
   type TranslationBundle
 } from '@jupyterlab/translation';
 import { SidePanel } from '@jupyterlab/ui-components';
+import type { CommandRegistry } from '@lumino/commands';
 import { Widget } from '@lumino/widgets';
 
 import { torchDoctorIcon } from '../icons';
 import type { IProbeState, ITorchDoctorModel } from '../tokens';
 import { renderAdvice } from './adviceView';
 import { describeState, summarizeReport } from './facts';
+import {
+  renderInstall,
+  renderRegression,
+  type IPanelAction
+} from './installView';
 
 /**
  * The id of the sidebar panel (also its tab's id).
@@ -24,11 +30,17 @@ export class TorchDoctorPanel extends SidePanel {
   /**
    * Create the panel for a model.
    */
-  constructor(options: { model: ITorchDoctorModel; translator?: ITranslator }) {
+  constructor(options: {
+    model: ITorchDoctorModel;
+    /** Runs the panel's actions; without it the panel shows no buttons. */
+    commands?: CommandRegistry;
+    translator?: ITranslator;
+  }) {
     const translator = options.translator ?? nullTranslator;
     super({ translator });
     this._tr = translator.load('jupyterlab_torch_doctor');
     this._model = options.model;
+    this._commands = options.commands ?? null;
     this.id = PANEL_ID;
     this.addClass('jp-TorchDoctor-panel');
     this.title.icon = torchDoctorIcon;
@@ -70,10 +82,18 @@ export class TorchDoctorPanel extends SidePanel {
     const node = this._body.node;
     node.replaceChildren();
 
+    const report =
+      state.outcome?.kind === 'report' ? state.outcome.report : null;
     if (state.kernelDisplayName) {
       const kernel = document.createElement('div');
       kernel.className = 'jp-TorchDoctor-kernel';
-      kernel.textContent = this._tr.__('Kernel: %1', state.kernelDisplayName);
+      kernel.textContent = report
+        ? this._tr.__(
+            'Kernel: %1 on %2',
+            state.kernelDisplayName,
+            report.environment.hostname
+          )
+        : this._tr.__('Kernel: %1', state.kernelDisplayName);
       node.appendChild(kernel);
     }
 
@@ -85,16 +105,25 @@ export class TorchDoctorPanel extends SidePanel {
     status.textContent = line.text;
     node.appendChild(status);
 
-    const outcome = state.outcome;
-    if (outcome?.kind !== 'report') {
+    const action = this._commands
+      ? (a: IPanelAction) => this._action(a)
+      : undefined;
+    if (state.install && action) {
+      node.appendChild(renderInstall(state.install, this._tr, action));
+    }
+    if (!report) {
       return;
     }
+    if (state.regression && action) {
+      node.appendChild(renderRegression(state.regression, this._tr, action));
+    }
     if (state.advice) {
-      node.appendChild(renderAdvice(state.advice, this._tr));
+      node.appendChild(renderAdvice(state.advice, this._tr, action));
     }
     const list = document.createElement('dl');
     list.className = 'jp-TorchDoctor-facts';
-    for (const fact of summarizeReport(outcome.report, this._tr)) {
+    list.setAttribute('aria-label', this._tr.__('Facts'));
+    for (const fact of summarizeReport(report, this._tr)) {
       const dt = document.createElement('dt');
       dt.textContent = fact.label;
       const dd = document.createElement('dd');
@@ -104,7 +133,22 @@ export class TorchDoctorPanel extends SidePanel {
     node.appendChild(list);
   }
 
+  /** A button that runs a command; disabled while the command is. */
+  private _action(a: IPanelAction): HTMLElement {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'jp-mod-styled jp-mod-accept jp-TorchDoctor-action';
+    button.textContent = a.label;
+    const commands = this._commands!;
+    button.disabled = !commands.isEnabled(a.command, a.args ?? {});
+    button.addEventListener('click', () => {
+      void commands.execute(a.command, a.args ?? {});
+    });
+    return button;
+  }
+
   private _model: ITorchDoctorModel;
+  private _commands: CommandRegistry | null;
   private _tr: TranslationBundle;
   private _body: Widget;
 }

@@ -2,15 +2,22 @@ import type {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { ICommandPalette, type ISessionContext } from '@jupyterlab/apputils';
+import {
+  Clipboard,
+  ICommandPalette,
+  Notification,
+  type ISessionContext
+} from '@jupyterlab/apputils';
 import { IConsoleTracker } from '@jupyterlab/console';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { IStateDB } from '@jupyterlab/statedb';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import type { Widget } from '@lumino/widgets';
 
 import { CommandIDs } from '../commands';
 import { DEFAULT_SETTINGS, TorchDoctorModel } from '../model';
+import { reportText } from '../panel/reportText';
 import { ITorchDoctorModel, type IProbeSettings } from '../tokens';
 
 /**
@@ -33,7 +40,8 @@ export const modelPlugin: JupyterFrontEndPlugin<ITorchDoctorModel> = {
     IConsoleTracker,
     ISettingRegistry,
     ICommandPalette,
-    ITranslator
+    ITranslator,
+    IStateDB
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -41,12 +49,13 @@ export const modelPlugin: JupyterFrontEndPlugin<ITorchDoctorModel> = {
     consoles: IConsoleTracker | null,
     settingRegistry: ISettingRegistry | null,
     palette: ICommandPalette | null,
-    translator: ITranslator | null
+    translator: ITranslator | null,
+    stateDB: IStateDB | null
   ): ITorchDoctorModel => {
     const trans = (translator ?? nullTranslator).load(
       'jupyterlab_torch_doctor'
     );
-    const model = new TorchDoctorModel();
+    const model = new TorchDoctorModel({}, { state: stateDB });
 
     // Follow the widget the user works in; a sidebar or launcher keeps the
     // last notebook or console as the target.
@@ -80,10 +89,28 @@ export const modelPlugin: JupyterFrontEndPlugin<ITorchDoctorModel> = {
       isEnabled: hasKernel,
       execute: () => model.probe({ deep: true })
     });
+    app.commands.addCommand(CommandIDs.copyReport, {
+      label: trans.__('Copy Torch Doctor Report'),
+      caption: trans.__(
+        'Copy a plain-text report of the kernel for a bug report'
+      ),
+      isEnabled: () => model.state.phase !== 'no-kernel',
+      execute: () => {
+        Clipboard.copyToSystem(reportText(model.state, trans));
+        Notification.success(trans.__('Torch Doctor report copied.'), {
+          autoClose: 3000
+        });
+      }
+    });
     model.stateChanged.connect(() => app.commands.notifyCommandChanged());
     const category = trans.__('Torch Doctor');
-    palette?.addItem({ command: CommandIDs.probe, category });
-    palette?.addItem({ command: CommandIDs.deepCheck, category });
+    for (const command of [
+      CommandIDs.probe,
+      CommandIDs.deepCheck,
+      CommandIDs.copyReport
+    ]) {
+      palette?.addItem({ command, category });
+    }
 
     if (settingRegistry) {
       settingRegistry
@@ -167,7 +194,9 @@ namespace Private {
         d.cudaPolicy
       ),
       allowOlderTorch: bool('allowOlderTorch', d.allowOlderTorch),
-      liveIndexCheck: bool('liveIndexCheck', d.liveIndexCheck)
+      liveIndexCheck: bool('liveIndexCheck', d.liveIndexCheck),
+      showStatusItem: bool('showStatusItem', d.showStatusItem),
+      showLauncherBadges: bool('showLauncherBadges', d.showLauncherBadges)
     };
   }
 }

@@ -48,7 +48,11 @@ export const sidebarPlugin: JupyterFrontEndPlugin<void> = {
   ): void => {
     translator = translator ?? nullTranslator;
     const trans = translator.load('jupyterlab_torch_doctor');
-    const panel = new TorchDoctorPanel({ model, translator });
+    const panel = new TorchDoctorPanel({
+      model,
+      translator,
+      commands: app.commands
+    });
 
     if (toolbarRegistry && settingRegistry) {
       // Toolbar items are declared in schema/sidebar.json.

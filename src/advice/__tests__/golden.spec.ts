@@ -4,6 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
+import { merge } from '../../__tests__/canned';
 import { advise } from '../engine';
 
 const ROOT = path.join(__dirname, '..', 'golden');
@@ -28,22 +29,6 @@ interface ICase {
     warnings_contain?: string[];
     device?: string;
   };
-}
-
-/** Deep merge: objects merge key by key; anything else, arrays too, replaces. */
-export function merge(base: any, patch: any): any {
-  if (patch === undefined) {
-    return base;
-  }
-  const isObj = (x: any) => x && typeof x === 'object' && !Array.isArray(x);
-  if (isObj(patch) && isObj(base)) {
-    const out = { ...base };
-    for (const key of Object.keys(patch)) {
-      out[key] = merge(base[key], patch[key]);
-    }
-    return out;
-  }
-  return patch;
 }
 
 const files = fs

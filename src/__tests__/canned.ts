@@ -1,0 +1,116 @@
+/**
+ * Canned reports and a model stand-in for the UI specs: real reports
+ * captured on this machine (golden bases) and the golden cases' patches.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+import { Signal } from '@lumino/signaling';
+
+import { advise } from '../advice/engine';
+import { DEFAULT_SETTINGS } from '../model';
+import type { IProbeReport } from '../report/types';
+import type {
+  IProbeRecord,
+  IProbeSettings,
+  IProbeState,
+  ITorchDoctorModel
+} from '../tokens';
+
+const GOLDEN = path.join(__dirname, '..', 'advice', 'golden');
+
+/** Deep merge: objects merge key by key; anything else, arrays too, replaces. */
+export function merge(base: any, patch: any): any {
+  if (patch === undefined) {
+    return base;
+  }
+  const isObj = (x: any) => x && typeof x === 'object' && !Array.isArray(x);
+  if (isObj(patch) && isObj(base)) {
+    const out = { ...base };
+    for (const key of Object.keys(patch)) {
+      out[key] = merge(base[key], patch[key]);
+    }
+    return out;
+  }
+  return patch;
+}
+
+/** A real report captured here (src/advice/golden/bases). */
+export function loadBase(name: string): IProbeReport {
+  return JSON.parse(
+    fs.readFileSync(path.join(GOLDEN, 'bases', `${name}.json`), 'utf-8')
+  );
+}
+
+/** The report of a golden case (its base with its patch). */
+export function loadCase(name: string): IProbeReport {
+  const c = JSON.parse(
+    fs.readFileSync(path.join(GOLDEN, 'cases', `${name}.json`), 'utf-8')
+  );
+  return merge(loadBase(c.base), c.report_patch);
+}
+
+/** A 'done' state for a report, with its advice. */
+export function reportState(
+  report: IProbeReport,
+  extra: Partial<IProbeState> = {}
+): IProbeState {
+  return {
+    phase: 'done',
+    kernelId: 'k1',
+    kernelDisplayName: 'Python 3',
+    kernelName: 'python3',
+    outcome: { kind: 'report', kernelId: 'k1', report, roundTripMs: 5 },
+    advice: advise(report),
+    probedAt: new Date(0),
+    install: null,
+    regression: null,
+    ...extra
+  };
+}
+
+/** The state with no kernel. */
+export const NO_KERNEL: IProbeState = {
+  phase: 'no-kernel',
+  kernelId: null,
+  kernelDisplayName: null,
+  kernelName: null,
+  outcome: null,
+  advice: null,
+  probedAt: null,
+  install: null,
+  regression: null
+};
+
+/** A model stand-in whose state and settings the test sets. */
+export class FakeModel implements ITorchDoctorModel {
+  target = null;
+  settings: IProbeSettings = { ...DEFAULT_SETTINGS };
+  state: IProbeState = NO_KERNEL;
+  stateChanged: Signal<ITorchDoctorModel, IProbeState> = new Signal(this);
+  settingsChanged: Signal<ITorchDoctorModel, IProbeSettings> = new Signal(this);
+  probed: Signal<ITorchDoctorModel, IProbeRecord> = new Signal(this);
+  set(state: Partial<IProbeState>): void {
+    this.state = { ...this.state, ...state };
+    this.stateChanged.emit(this.state);
+  }
+  setTarget(): void {
+    /* not used */
+  }
+  updateSettings(settings: Partial<IProbeSettings>): void {
+    this.settings = { ...this.settings, ...settings };
+    this.settingsChanged.emit(this.settings);
+  }
+  async probe() {
+    return null;
+  }
+  setInstallStatus(): void {
+    /* not used */
+  }
+  rememberVerified(): void {
+    /* not used */
+  }
+  publish(record: IProbeRecord): void {
+    this.probed.emit(record);
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * What a launcher badge says for a kernelspec: pure, from its latest probe.
+ */
+import type { IProbeRecord } from '../tokens';
+
+/** The fit a badge shows. */
+export type BadgeFit =
+  'ok' | 'warn' | 'broken' | 'no-torch' | 'failed' | 'not-python' | 'unknown';
+
+/**
+ * A badge's content, as cached per kernelspec.
+ */
+export interface IBadge {
+  fit: BadgeFit;
+  /** Short text on the card, e.g. "torch 2.13.0+cpu ✓". */
+  text: string;
+  /** The one-sentence verdict. */
+  verdict: string;
+  /** ISO time of the probe, or null when never probed. */
+  at: string | null;
+}
+
+/** The badge of a kernelspec nobody has probed yet. */
+export const UNPROBED: IBadge = {
+  fit: 'unknown',
+  text: '?',
+  verdict:
+    'Not probed yet: run "Probe all kernels" from the Torch Doctor panel.',
+  at: null
+};
+
+/** The badge for a finished probe. */
+export function badgeOf(record: IProbeRecord): IBadge {
+  const at = record.at.toISOString();
+  const o = record.outcome;
+  switch (o.kind) {
+    case 'not-python':
+      return {
+        fit: 'not-python',
+        text: 'not Python',
+        verdict: `Not a Python kernel (${o.language}).`,
+        at
+      };
+    case 'timeout':
+      return {
+        fit: 'failed',
+        text: '✗ timed out',
+        verdict: 'The kernel did not answer the probe in time.',
+        at
+      };
+    case 'dead':
+    case 'invalid':
+    case 'error':
+      return { fit: 'failed', text: '✗ probe failed', verdict: o.message, at };
+  }
+  const torch = o.report.packages.torch;
+  const advice = record.advice;
+  if (!torch) {
+    return {
+      fit: 'no-torch',
+      text: 'no torch',
+      verdict: advice?.summary ?? 'torch is not installed.',
+      at
+    };
+  }
+  const verdict = advice?.verdict ?? 'unknown';
+  const [fit, mark]: [BadgeFit, string] =
+    verdict === 'ok'
+      ? ['ok', '✓']
+      : verdict === 'broken' || verdict === 'unsupported-platform'
+        ? ['broken', '✗']
+        : verdict === 'unknown'
+          ? ['unknown', '?']
+          : ['warn', '⚠'];
+  return {
+    fit,
+    text: `torch ${torch.build_version} ${mark}`,
+    verdict: advice?.summary ?? '',
+    at
+  };
+}
+
+/** The badge's tooltip: the verdict and when it was probed. */
+export function badgeTitle(badge: IBadge): string {
+  return badge.at
+    ? `${badge.verdict} Probed ${new Date(badge.at).toLocaleString()}.`
+    : badge.verdict;
+}
+
+/** Whether a value read back from IStateDB is a badge. */
+export function isBadge(value: unknown): value is IBadge {
+  const b = value as IBadge;
+  return (
+    !!b &&
+    typeof b === 'object' &&
+    typeof b.text === 'string' &&
+    typeof b.fit === 'string' &&
+    typeof b.verdict === 'string'
+  );
+}

@@ -1,0 +1,70 @@
+import type { IStateDB } from '@jupyterlab/statedb';
+import type { ReadonlyPartialJSONValue } from '@lumino/coreutils';
+import { Signal, type ISignal } from '@lumino/signaling';
+
+import type { IProbeRecord, ITorchDoctorModel } from '../tokens';
+import { badgeOf, isBadge, type IBadge } from './badge';
+
+/** The IStateDB key of the badges. */
+const KEY = 'jupyterlab-torch-doctor:badges';
+
+/**
+ * The latest badge of each kernelspec, from any probe anywhere (panel,
+ * install, verification, "Probe all kernels"), kept in IStateDB.
+ */
+export class BadgeCache {
+  /** Create the cache and start listening to the model's probes. */
+  constructor(model: ITorchDoctorModel, state: IStateDB | null) {
+    this._model = model;
+    this._state = state;
+    model.probed.connect(this._onProbed, this);
+    this.ready = this._load();
+  }
+
+  /** Resolves when the saved badges are loaded. */
+  readonly ready: Promise<void>;
+
+  /** Emitted when a badge changes. */
+  get changed(): ISignal<this, string> {
+    return this._changed;
+  }
+
+  /** The badge of a kernelspec, or undefined when never probed. */
+  get(kernelName: string): IBadge | undefined {
+    return this._badges.get(kernelName);
+  }
+
+  /** Stop listening. */
+  dispose(): void {
+    this._model.probed.disconnect(this._onProbed, this);
+    Signal.clearData(this);
+  }
+
+  private _onProbed(_: ITorchDoctorModel, record: IProbeRecord): void {
+    this._badges.set(record.kernelName, badgeOf(record));
+    this._changed.emit(record.kernelName);
+    const all: { [name: string]: IBadge } = {};
+    this._badges.forEach((b, name) => (all[name] = b));
+    void this._state
+      ?.save(KEY, all as unknown as ReadonlyPartialJSONValue)
+      .catch(reason => console.warn('Torch Doctor: cannot save', reason));
+  }
+
+  private async _load(): Promise<void> {
+    const saved = await this._state?.fetch(KEY).catch(() => null);
+    if (saved && typeof saved === 'object' && !Array.isArray(saved)) {
+      for (const [name, badge] of Object.entries(saved)) {
+        // Probes that arrived while loading are newer: keep them.
+        if (isBadge(badge) && !this._badges.has(name)) {
+          this._badges.set(name, badge);
+          this._changed.emit(name);
+        }
+      }
+    }
+  }
+
+  private _model: ITorchDoctorModel;
+  private _state: IStateDB | null;
+  private _badges = new Map<string, IBadge>();
+  private _changed = new Signal<this, string>(this);
+}

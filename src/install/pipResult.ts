@@ -1,0 +1,97 @@
+/**
+ * Reading pip's result from the install cell's outputs.
+ */
+
+/** Why pip failed, by the message pip prints. */
+export type PipFailure =
+  'no-match' | 'network' | 'conflict' | 'disk-full' | 'permission' | 'error';
+
+/** pip's result as read from its output. */
+export type PipResult =
+  | { ok: true; installed: string[]; alreadySatisfied: string[] }
+  | { ok: false; reason: PipFailure; message: string; line: string };
+
+/** The patterns pip prints for each failure, most specific first. */
+const FAILURES: [PipFailure, RegExp, string][] = [
+  [
+    'disk-full',
+    /No space left on device|\[Errno 28\]/i,
+    'The disk is full: free some space (pip cache purge helps) and run the cell again.'
+  ],
+  [
+    'no-match',
+    /No matching distribution found for|Could not find a version that satisfies the requirement/i,
+    'The index has no wheel of that version for this Python and platform.'
+  ],
+  [
+    'network',
+    /Failed to establish a new connection|Connection refused|Name or service not known|Temporary failure in name resolution|Max retries exceeded|Could not fetch URL|Read timed out|NewConnectionError|ProxyError|SSLError|network is unreachable/i,
+    'The index could not be reached: check the network, proxy or the index URL in the settings.'
+  ],
+  [
+    'conflict',
+    /ResolutionImpossible|conflicting dependencies|Cannot install .* because these package versions have conflicting/i,
+    'pip found conflicting requirements: another package pins a different torch.'
+  ],
+  [
+    'permission',
+    /Permission denied|\[Errno 13\]|externally-managed-environment/i,
+    'pip may not write to this environment.'
+  ]
+];
+
+/** The first line matching a pattern, trimmed, or ''. */
+function lineOf(text: string, pattern: RegExp): string {
+  return (
+    text
+      .split(/\r?\n/)
+      .find(l => pattern.test(l))
+      ?.trim() ?? ''
+  );
+}
+
+/**
+ * Classify pip's output (stdout and stderr joined) from an install cell.
+ *
+ * `errored` is whether the cell itself raised; `%pip` prints errors but
+ * does not raise, so the text decides.
+ */
+export function readPipResult(text: string, errored = false): PipResult {
+  // ANSI colours from pip's rich output would break the patterns.
+  // eslint-disable-next-line no-control-regex
+  const clean = text.replace(/\x1b\[[0-9;]*m/g, '');
+  for (const [reason, pattern, message] of FAILURES) {
+    if (pattern.test(clean)) {
+      return { ok: false, reason, message, line: lineOf(clean, pattern) };
+    }
+  }
+  const done = /^Successfully installed (.+)$/m.exec(clean);
+  const satisfied: string[] = [];
+  const re = /^Requirement already satisfied: (\S+)/gm;
+  for (let m = re.exec(clean); m; m = re.exec(clean)) {
+    satisfied.push(m[1]);
+  }
+  if (!errored && !/^ERROR:/m.test(clean) && (done || satisfied.length)) {
+    return {
+      ok: true,
+      installed: done ? done[1].trim().split(/\s+/) : [],
+      alreadySatisfied: satisfied
+    };
+  }
+  const line =
+    lineOf(clean, /^ERROR:/) ||
+    clean
+      .trim()
+      .split(/\r?\n/)
+      .filter(l => l.trim())
+      .pop() ||
+    '';
+  return {
+    ok: false,
+    reason: 'error',
+    message: line
+      ? 'pip did not finish the install.'
+      : 'The install cell printed nothing that shows pip succeeded.',
+    line
+  };
+}

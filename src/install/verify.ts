@@ -1,0 +1,188 @@
+/**
+ * Verification: does the kernel, after the install and a restart, hold what
+ * the plan promised? Pure functions over two probe reports.
+ */
+import type { IPlan, IPlannedPackage } from '../advice/types';
+import type { IProbeReport } from '../report/types';
+import type { IBeforeAfter, IRegression, IVerifiedBuild } from './types';
+
+/** The verification's answer. */
+export interface IVerification {
+  verified: boolean;
+  /** The cell ran differs from the plan's: nothing to compare against. */
+  edited: boolean;
+  reasons: string[];
+  table: IBeforeAfter[];
+}
+
+/** Whitespace-insensitive cell comparison: re-indenting is not an edit. */
+export function sameCell(a: string, b: string): boolean {
+  const norm = (s: string) => s.trim().split(/\s+/).join(' ');
+  return norm(a) === norm(b);
+}
+
+type Name = 'torch' | 'torchvision' | 'torchaudio';
+const NAMES: Name[] = ['torch', 'torchvision', 'torchaudio'];
+
+/**
+ * Compare the deep-checked report after the install with the plan.
+ */
+export function verifyInstall(
+  plan: IPlan,
+  ranCell: string,
+  before: IProbeReport | null,
+  after: IProbeReport
+): IVerification {
+  const edited = !sameCell(ranCell, plan.cell);
+  const expect = edited ? null : plan.expect;
+  const planned = new Set(plan.packages.map(p => p.name));
+  const table: IBeforeAfter[] = NAMES.filter(
+    n => planned.has(n) || before?.packages[n] || after.packages[n]
+  ).map(name => {
+    const expected = expect?.packages[name] ?? null;
+    const now = after.packages[name]?.build_version ?? null;
+    return {
+      name,
+      before: before?.packages[name]?.build_version ?? null,
+      expected,
+      after: now,
+      ok: expected === null ? null : now === expected
+    };
+  });
+  const reasons: string[] = [];
+  if (edited) {
+    reasons.push(
+      'The cell was edited before it ran, so there is no plan to compare with; the table shows what is installed now.'
+    );
+  } else if (!expect) {
+    reasons.push(
+      'A nightly plan has no exact versions to compare with; the table shows what is installed now.'
+    );
+  }
+  for (const row of table) {
+    if (row.ok === false) {
+      reasons.push(
+        `${row.name} is ${row.after ?? 'not installed'}, the plan installs ${row.expected}.`
+      );
+    }
+  }
+  const deep = after.deep;
+  if (!deep || deep.status !== 'ok') {
+    reasons.push(
+      `The deep check did not finish: ${deep ? `${deep.status} ${deep.error ?? ''}`.trim() : 'no result'}.`
+    );
+  } else if (!deep.torch?.imported) {
+    reasons.push(
+      `torch does not import: ${deep.torch?.error?.message ?? 'unknown error'}.`
+    );
+  } else {
+    const torchRow = table.find(r => r.name === 'torch');
+    if (
+      torchRow?.after &&
+      deep.torch.version &&
+      deep.torch.version !== torchRow.after
+    ) {
+      reasons.push(
+        `torch imports as ${deep.torch.version}, but its files say ${torchRow.after}: a stale copy shadows it.`
+      );
+    }
+    const device = expect?.device ?? 'cpu';
+    const smoke = (deep.smoke ?? []).find(s => s.device === device);
+    if (expect?.accelerator && device.startsWith('cuda')) {
+      if (!deep.cuda?.available) {
+        reasons.push('torch.cuda.is_available() is False after the install.');
+      }
+    }
+    if (!smoke) {
+      reasons.push(`No tensor op ran on ${device}.`);
+    } else if (!smoke.ok) {
+      reasons.push(`A tensor op on ${device} failed: ${smoke.error ?? ''}`);
+    }
+  }
+  return {
+    verified: !edited && !!expect && reasons.length === 0,
+    edited,
+    reasons,
+    table
+  };
+}
+
+/** The build a verified report holds, to remember per kernelspec. */
+export function verifiedBuild(
+  kernelName: string,
+  report: IProbeReport,
+  cell: string,
+  at: Date,
+  device: string
+): IVerifiedBuild {
+  const packages: { [name: string]: string } = {};
+  for (const name of NAMES) {
+    const p = report.packages[name];
+    if (p) {
+      packages[name] = p.build_version;
+    }
+  }
+  return {
+    kernelName,
+    executable: report.python.executable,
+    packages,
+    device,
+    cell,
+    at: at.toISOString()
+  };
+}
+
+/**
+ * The regression guard: has a verified build changed since? Only the same
+ * interpreter counts; a kernelspec pointed elsewhere is a new environment.
+ */
+export function detectRegression(
+  verified: IVerifiedBuild | null,
+  report: IProbeReport
+): IRegression | null {
+  if (!verified || verified.executable !== report.python.executable) {
+    return null;
+  }
+  const changes = Object.entries(verified.packages)
+    .map(([name, was]) => ({
+      name,
+      verified: was,
+      now: report.packages[name as Name]?.build_version ?? null
+    }))
+    .filter(c => c.now !== c.verified);
+  return changes.length ? { verified, changes } : null;
+}
+
+/**
+ * The one-click way back from a regression: the cell that installed the
+ * verified build, as a plan the install flow can run and verify again.
+ */
+export function revertPlan(reg: IRegression, report: IProbeReport): IPlan {
+  const v = reg.verified;
+  const packages: IPlannedPackage[] = Object.entries(v.packages).map(
+    ([name, version]) => ({
+      name,
+      version,
+      replaces: report.packages[name as Name]?.build_version ?? null
+    })
+  );
+  const torch = v.packages['torch'] ?? null;
+  const index = /--index-url\s+(\S+)/.exec(v.cell);
+  return {
+    title: `Back to the verified build${torch ? ` (torch ${torch})` : ''}`,
+    kind: 'install',
+    variant: torch?.split('+')[1] ?? 'default',
+    torch: torch?.split('+')[0] ?? null,
+    packages,
+    indexUrl: index ? index[1] : null,
+    cell: v.cell,
+    downloadMb: null,
+    confirmedBy: 'data',
+    warnings: [],
+    expect: {
+      packages: { ...v.packages },
+      accelerator: v.device !== 'cpu',
+      device: v.device
+    }
+  };
+}

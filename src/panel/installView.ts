@@ -1,0 +1,148 @@
+import type { TranslationBundle } from '@jupyterlab/translation';
+
+import { CommandIDs } from '../commands';
+import type { IInstallStatus, IRegression } from '../install/types';
+
+/** An action button of the panel. */
+export interface IPanelAction {
+  label: string;
+  /** The command to run and its arguments. */
+  command: string;
+  args?: { [key: string]: number | string | boolean };
+}
+
+/** Renders an action button; the panel decides what it runs. */
+export type ActionRenderer = (action: IPanelAction) => HTMLElement;
+
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className: string,
+  text?: string
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  node.className = className;
+  if (text !== undefined) {
+    node.textContent = text;
+  }
+  return node;
+}
+
+/** The before/after table of a verification. */
+function table(status: IInstallStatus, trans: TranslationBundle): HTMLElement {
+  const t = el('table', 'jp-TorchDoctor-table');
+  const head = t.createTHead().insertRow();
+  for (const h of [
+    trans.__('Package'),
+    trans.__('Before'),
+    trans.__('Planned'),
+    trans.__('After')
+  ]) {
+    const th = el('th', '', h);
+    th.scope = 'col';
+    head.appendChild(th);
+  }
+  const body = t.createTBody();
+  for (const r of status.table) {
+    const tr = body.insertRow();
+    tr.dataset.ok = r.ok === null ? 'unknown' : String(r.ok);
+    for (const v of [r.name, r.before, r.expected, r.after]) {
+      tr.insertCell().textContent = v ?? '—';
+    }
+  }
+  return t;
+}
+
+/**
+ * The install section: the step, its reasons, the before/after table and
+ * the next action.
+ */
+export function renderInstall(
+  status: IInstallStatus,
+  trans: TranslationBundle,
+  action: ActionRenderer
+): HTMLElement {
+  const box = el('section', 'jp-TorchDoctor-install');
+  box.dataset.step = status.step;
+  box.setAttribute('aria-label', trans.__('Install'));
+  box.appendChild(el('h3', 'jp-TorchDoctor-heading', status.plan.title));
+  const message = el('div', 'jp-TorchDoctor-installMessage', status.message);
+  message.setAttribute(
+    'role',
+    status.step === 'failed' || status.step === 'not-verified'
+      ? 'alert'
+      : 'status'
+  );
+  box.appendChild(message);
+  if (status.reasons.length) {
+    const list = el('ul', 'jp-TorchDoctor-reasons');
+    status.reasons.forEach(r => list.appendChild(el('li', '', r)));
+    box.appendChild(list);
+  }
+  if (status.table.length) {
+    box.appendChild(table(status, trans));
+  }
+  const next: { [step: string]: IPanelAction } = {
+    inserted: {
+      label: trans.__('Run Install…'),
+      command: CommandIDs.runInstall
+    },
+    cancelled: {
+      label: trans.__('Run Install…'),
+      command: CommandIDs.runInstall
+    },
+    failed: {
+      label: trans.__('Run Install Again…'),
+      command: CommandIDs.runInstall
+    },
+    'restart-pending': {
+      label: trans.__('Restart and Verify…'),
+      command: CommandIDs.restartAndVerify
+    }
+  };
+  if (next[status.step]) {
+    box.appendChild(action(next[status.step]));
+  }
+  return box;
+}
+
+/**
+ * The regression guard's warning: the verified build changed, with the
+ * one-click way back.
+ */
+export function renderRegression(
+  reg: IRegression,
+  trans: TranslationBundle,
+  action: ActionRenderer
+): HTMLElement {
+  const box = el('section', 'jp-TorchDoctor-regression');
+  box.setAttribute('role', 'alert');
+  box.appendChild(
+    el(
+      'div',
+      'jp-TorchDoctor-regressionText',
+      trans.__(
+        '⚠ This kernel’s build changed since it was verified on %1:',
+        new Date(reg.verified.at).toLocaleString()
+      )
+    )
+  );
+  const list = el('ul', 'jp-TorchDoctor-reasons');
+  for (const c of reg.changes) {
+    list.appendChild(
+      el(
+        'li',
+        '',
+        `${c.name}: ${c.verified} → ${c.now ?? trans.__('not installed')}`
+      )
+    );
+  }
+  box.appendChild(list);
+  box.appendChild(
+    action({
+      label: trans.__('Insert Cell to Go Back'),
+      command: CommandIDs.insertInstallCell,
+      args: { revert: true }
+    })
+  );
+  return box;
+}
