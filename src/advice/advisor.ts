@@ -2,7 +2,7 @@ import type { IPackageBuild, IProbeReport } from '../report/types';
 import { acceleratorVariants, releasesFor, variantFits } from './fit';
 import type { IHardware } from './hardware';
 import { MATRIX, type IRelease } from './matrix';
-import { buildPlan, describeVariant } from './plan';
+import { buildPlan, describeVariant, liveKey } from './plan';
 import type {
   IAdviceSettings,
   IFinding,
@@ -91,11 +91,17 @@ export class Advisor {
     const hw = this.hw;
     const choice = this.chooseVariant(release, current);
     if (choice.variant) {
+      const plan = buildPlan(
+        release,
+        choice.variant,
+        this.report,
+        hw,
+        this.settings,
+        { fresh, live: this.live }
+      );
       this.plans.push(
-        buildPlan(release, choice.variant, this.report, hw, this.settings, {
-          fresh,
-          live: this.live
-        })
+        newestOnIndex(this, plan, release, choice.variant, current, fresh) ??
+          plan
       );
       return;
     }
@@ -158,6 +164,50 @@ export class Advisor {
       }
     }
   }
+}
+
+/**
+ * When the live index answered but lacks a plan's wheels (a mirror that
+ * lags behind), the plan for the newest older release it has, same variant.
+ */
+function newestOnIndex(
+  a: Advisor,
+  plan: IPlan,
+  release: IRelease,
+  variant: string,
+  current: string | null,
+  fresh: boolean
+): IPlan | null {
+  const live = a.live;
+  if (!live || plan.confirmedBy === 'live-index' || !plan.indexUrl) {
+    return null;
+  }
+  if (plan.packages.some(p => !live[liveKey(plan.indexUrl, p.name)])) {
+    return null; // Unreachable or not asked: nothing to go by.
+  }
+  for (const older of releasesFor(MATRIX.releases, a.hw)) {
+    if (
+      compareVersions(older.torch, release.torch) >= 0 ||
+      a.chooseVariant(older, current).variant !== variant
+    ) {
+      continue;
+    }
+    const p = buildPlan(older, variant, a.report, a.hw, a.settings, {
+      fresh,
+      live
+    });
+    if (p.confirmedBy === 'live-index') {
+      return {
+        ...p,
+        title: `${p.title}: the newest on this index`,
+        warnings: [
+          `torch ${release.torch} for ${describeVariant(variant)} is not on ${plan.indexUrl} yet; ${older.torch} is the newest release there.`,
+          ...p.warnings
+        ]
+      };
+    }
+  }
+  return null;
 }
 
 /** CUDA variants, newest CUDA first (a copy; the input is not reordered). */

@@ -45,6 +45,8 @@ interface IPending {
   before: IProbeReport;
   /** The cell text that ran. */
   ran: string | null;
+  /** pip's warnings about other packages, from a successful install. */
+  pipWarnings: string[];
 }
 
 /**
@@ -106,7 +108,8 @@ export class InstallFlow {
       plan,
       cellId,
       before: report,
-      ran: null
+      ran: null,
+      pipWarnings: []
     });
     this._set(
       state.kernelId,
@@ -201,6 +204,7 @@ export class InstallFlow {
         [pip.message, pip.line].filter(Boolean)
       );
     }
+    pending.pipWarnings = pip.warnings;
     return this.restartAndVerify();
   }
 
@@ -261,7 +265,7 @@ export class InstallFlow {
               'The cell was edited, so it cannot be compared with the plan.'
             )
           : trans.__('Not verified: the kernel does not match the plan.'),
-      v.reasons,
+      [...v.reasons, ...pending.pipWarnings.map(w => `pip: ${w}`)],
       v.table
     );
     if (v.verified) {

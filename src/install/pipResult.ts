@@ -8,7 +8,13 @@ export type PipFailure =
 
 /** pip's result as read from its output. */
 export type PipResult =
-  | { ok: true; installed: string[]; alreadySatisfied: string[] }
+  | {
+      ok: true;
+      installed: string[];
+      alreadySatisfied: string[];
+      /** pip's after-the-fact dependency warnings: installed, but others may break. */
+      warnings: string[];
+    }
   | { ok: false; reason: PipFailure; message: string; line: string };
 
 /** The patterns pip prints for each failure, most specific first. */
@@ -19,14 +25,24 @@ const FAILURES: [PipFailure, RegExp, string][] = [
     'The disk is full: free some space (pip cache purge helps) and run the cell again.'
   ],
   [
-    'no-match',
-    /No matching distribution found for|Could not find a version that satisfies the requirement/i,
-    'The index has no wheel of that version for this Python and platform.'
+    'network',
+    /Failed to establish a new connection|Connection refused|Name or service not known|Temporary failure in name resolution|Max retries exceeded|Could not fetch URL|Read timed out|NewConnectionError|ProxyError|SSLError|network is unreachable/i,
+    'The index could not be reached: check the network, the proxy or the index URL in the settings.'
   ],
   [
     'network',
-    /Failed to establish a new connection|Connection refused|Name or service not known|Temporary failure in name resolution|Max retries exceeded|Could not fetch URL|Read timed out|NewConnectionError|ProxyError|SSLError|network is unreachable/i,
-    'The index could not be reached: check the network, proxy or the index URL in the settings.'
+    /is not a trusted or secure host and is being ignored/i,
+    'pip ignored the index because it is plain http: use https, or a mirror on localhost.'
+  ],
+  [
+    'no-match',
+    /\(from versions: none\)/i,
+    'The index offered no version at all: it may be unreachable, or it does not have this package.'
+  ],
+  [
+    'no-match',
+    /No matching distribution found for|Could not find a version that satisfies the requirement/i,
+    'The index has no wheel of that version for this Python and platform.'
   ],
   [
     'conflict',
@@ -60,23 +76,32 @@ export function readPipResult(text: string, errored = false): PipResult {
   // ANSI colours from pip's rich output would break the patterns.
   // eslint-disable-next-line no-control-regex
   const clean = text.replace(/\x1b\[[0-9;]*m/g, '');
-  for (const [reason, pattern, message] of FAILURES) {
-    if (pattern.test(clean)) {
-      return { ok: false, reason, message, line: lineOf(clean, pattern) };
-    }
-  }
   const done = /^Successfully installed (.+)$/m.exec(clean);
   const satisfied: string[] = [];
   const re = /^Requirement already satisfied: (\S+)/gm;
   for (let m = re.exec(clean); m; m = re.exec(clean)) {
     satisfied.push(m[1]);
   }
-  if (!errored && !/^ERROR:/m.test(clean) && (done || satisfied.length)) {
+  // After an install, pip lists conflicts with packages it did not touch
+  // under an ERROR line; the install itself succeeded.
+  const warnings = clean
+    .split(/\r?\n/)
+    .filter(l => /^\S+ [^ ]+ requires .*(incompatible|not installed)/.test(l));
+  if (done && !errored) {
     return {
       ok: true,
-      installed: done ? done[1].trim().split(/\s+/) : [],
-      alreadySatisfied: satisfied
+      installed: done[1].trim().split(/\s+/),
+      alreadySatisfied: satisfied,
+      warnings
     };
+  }
+  for (const [reason, pattern, message] of FAILURES) {
+    if (pattern.test(clean)) {
+      return { ok: false, reason, message, line: lineOf(clean, pattern) };
+    }
+  }
+  if (!errored && !/^ERROR:/m.test(clean) && satisfied.length) {
+    return { ok: true, installed: [], alreadySatisfied: satisfied, warnings };
   }
   const line =
     lineOf(clean, /^ERROR:/) ||
