@@ -23,13 +23,21 @@ if [ ! -x "$CHROMIUM" ]; then
 fi
 
 scripts/make-test-envs.sh
-# The kernel the probe tests run on: torch 2.13.0+cpu, registered in .venv.
+# Kernels of the probe and badge tests, registered in .venv.
 build/test-envs/torch-cpu/bin/python -m ipykernel install --prefix .venv --name torch-cpu \
   --display-name "Python (torch 2.13.0+cpu)" >/dev/null
+build/test-envs/no-torch/bin/python -m ipykernel install --prefix .venv --name no-torch \
+  --display-name "Python (no torch)" >/dev/null
+# The install tests change their kernels' environments: make them afresh.
+scripts/make-install-envs.sh
+# The local PyTorch index the install tests use (served by Playwright).
+"${PYTHON:-python3}" scripts/local-index.py build build/local-index
 
 cd ui-tests
 if [ ! -f node_modules/.installed ] || [ package-lock.json -nt node_modules/.installed ]; then
   npm ci --no-audit --no-fund
   touch node_modules/.installed
 fi
-CI="${CI:-1}" npx playwright test "$@"
+# A clean pip, as on a user's machine: only the index the cell names.
+CI="${CI:-1}" env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL -u PIP_INDEX_URL \
+  npx playwright test "$@"

@@ -25,10 +25,20 @@ module.exports = {
       ]
     }
   },
-  webServer: {
-    command: 'npm start',
-    url: 'http://localhost:8888/lab',
-    timeout: 120 * 1000,
-    reuseExistingServer: !process.env.CI
-  }
+  webServer: [
+    {
+      command: 'npm start',
+      url: 'http://localhost:8888/lab',
+      timeout: 120 * 1000,
+      reuseExistingServer: !process.env.CI
+    },
+    {
+      // The local PyTorch index of the install tests (127.0.0.1 only).
+      command:
+        'python3 ../scripts/local-index.py serve ../build/local-index 8971',
+      url: 'http://127.0.0.1:8971/cpu/torch/',
+      timeout: 30 * 1000,
+      reuseExistingServer: !process.env.CI
+    }
+  ]
 };

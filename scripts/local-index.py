@@ -1,0 +1,66 @@
+"""A local PEP 503 index of PyTorch CPU wheels, for the install tests.
+
+    python scripts/local-index.py build DIR   # wheels from the local store
+    python scripts/local-index.py serve DIR PORT
+
+`build` downloads torch 2.13.0+cpu and its dependencies through pip (which
+reads the local wheel store) into DIR/files and writes DIR/cpu/<project>/
+index.html, the layout of https://download.pytorch.org/whl/cpu. `serve`
+serves DIR on 127.0.0.1 only. Standard library only.
+"""
+
+import html
+import http.server
+import os
+import re
+import subprocess
+import sys
+
+WANT = ["torch==2.13.0+cpu"]
+
+
+def normalize(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def build(root):
+    files = os.path.join(root, "files")
+    os.makedirs(files, exist_ok=True)
+    if not any(f.startswith("torch-") for f in os.listdir(files)):
+        env = dict(os.environ, PIP_RETRIES="0", PIP_DISABLE_PIP_VERSION_CHECK="1")
+        subprocess.run([sys.executable, "-m", "pip", "download", "-q", "-d", files, *WANT],
+                       check=True, env=env)
+    projects = {}
+    for f in sorted(os.listdir(files)):
+        if f.endswith(".whl"):
+            projects.setdefault(normalize(f.split("-")[0]), []).append(f)
+    for variant in ("cpu",):
+        base = os.path.join(root, variant)
+        for project, wheels in projects.items():
+            os.makedirs(os.path.join(base, project), exist_ok=True)
+            links = "\n".join(
+                f'<a href="../../files/{html.escape(w.replace("+", "%2B"))}">{html.escape(w)}</a><br>'
+                for w in wheels)
+            with open(os.path.join(base, project, "index.html"), "w") as out:
+                out.write(f"<!DOCTYPE html>\n<html><body>\n{links}\n</body></html>\n")
+        with open(os.path.join(base, "index.html"), "w") as out:
+            out.write("<!DOCTYPE html>\n<html><body>\n" + "\n".join(
+                f'<a href="{p}/">{p}</a><br>' for p in sorted(projects)) + "\n</body></html>\n")
+    print(f"local index: {len(projects)} projects in {root}/cpu")
+
+
+def serve(root, port):
+    handler = lambda *a, **k: http.server.SimpleHTTPRequestHandler(*a, directory=root, **k)
+    http.server.ThreadingHTTPServer.allow_reuse_address = True
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", int(port)), handler)
+    print(f"serving {root} on http://127.0.0.1:{port}/", flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 3 and sys.argv[1] == "build":
+        build(sys.argv[2])
+    elif len(sys.argv) == 4 and sys.argv[1] == "serve":
+        serve(sys.argv[2], sys.argv[3])
+    else:
+        sys.exit(__doc__)

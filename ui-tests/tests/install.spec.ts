@@ -1,0 +1,180 @@
+import {
+  expect,
+  galata,
+  test,
+  type IJupyterLabPageFixture
+} from '@jupyterlab/galata';
+
+/**
+ * The install loop end to end: a real `%pip install` from a local PEP 503
+ * index on 127.0.0.1 (scripts/local-index.py, started by playwright.config),
+ * a real restart and a real deep check. The kernels are made afresh by
+ * scripts/make-install-envs.sh and read no pip configuration.
+ */
+const INDEX = 'http://127.0.0.1:8971';
+const CPU_CELL = `%pip install torch==2.13.0+cpu --index-url ${INDEX}/cpu`;
+
+const settings = (indexBaseUrl: string) => ({
+  ...galata.DEFAULT_SETTINGS,
+  'jupyterlab-torch-doctor:plugin': { indexBaseUrl, packages: ['torch'] }
+});
+
+// Restarts need real kernels and sessions, not Galata's mocks.
+test.use({ kernels: null, sessions: null, mockSettings: settings(INDEX) });
+test.describe.configure({ mode: 'serial' });
+
+async function openPanel(page: IJupyterLabPageFixture) {
+  await page.sidebar.openTab('jp-TorchDoctor-panel');
+  return page.locator('#jp-TorchDoctor-panel');
+}
+
+/** Wait for the plan confirmed on the local index, and insert its cell. */
+async function insertPlan(page: IJupyterLabPageFixture, cell: string) {
+  const panel = await openPanel(page);
+  const plan = panel.locator('.jp-TorchDoctor-plan').first();
+  await expect(plan.locator('.jp-TorchDoctor-cell')).toHaveText(cell, {
+    timeout: 60_000
+  });
+  await plan.getByRole('button', { name: 'Insert Install Cell' }).click();
+  await expect(panel.locator('.jp-TorchDoctor-install')).toHaveAttribute(
+    'data-step',
+    'inserted'
+  );
+  return panel;
+}
+
+/** Click "Run Install…" and confirm; checks what the dialog shows. */
+async function runConfirmed(
+  page: IJupyterLabPageFixture,
+  panel: ReturnType<IJupyterLabPageFixture['locator']>,
+  env: string
+) {
+  await panel.getByRole('button', { name: 'Run Install…' }).click();
+  const dialog = page.locator('.jp-Dialog');
+  await expect(dialog).toContainText(`install-envs/${env}/bin/python`);
+  await expect(dialog).toContainText('Free disk');
+  await dialog.getByRole('button', { name: 'Run Install' }).click();
+}
+
+async function acceptRestart(page: IJupyterLabPageFixture) {
+  const dialog = page.locator('.jp-Dialog');
+  await expect(dialog).toContainText('Restart', { timeout: 180_000 });
+  await dialog.getByRole('button', { name: 'Confirm Kernel Restart' }).click();
+}
+
+test('fresh install: insert, run, restart, verified', async ({ page }) => {
+  await page.notebook.createNew('fresh.ipynb', { kernel: 'install-fresh' });
+  await page.notebook.setCell(0, 'code', 'x = 1');
+  const panel = await insertPlan(page, CPU_CELL);
+  await expect(panel.locator('.jp-TorchDoctor-verdict')).toHaveText('No torch');
+
+  // The cell is below the active one, exactly the plan's text; nothing ran.
+  expect(await page.notebook.getCellCount()).toBe(2);
+  expect(await page.notebook.getCellTextInput(0)).toBe('x = 1');
+  expect(await page.notebook.getCellTextInput(1)).toBe(CPU_CELL);
+  await expect(page.locator('.jp-InputPrompt').nth(1)).toHaveText('[ ]:');
+
+  await runConfirmed(page, panel, 'install-fresh');
+  await acceptRestart(page);
+  const install = panel.locator('.jp-TorchDoctor-install');
+  await expect(install).toHaveAttribute('data-step', 'verified', {
+    timeout: 120_000
+  });
+  await expect(install).toContainText('Verified');
+  await expect(install.locator('tbody tr').first()).toHaveText(
+    /torch\s*—\s*2\.13\.0\+cpu\s*2\.13\.0\+cpu/
+  );
+  await expect(panel.locator('.jp-TorchDoctor-verdict')).toHaveText(
+    '✓ Right build'
+  );
+  // pip's output stays in the notebook as the record.
+  await expect(page.locator('.jp-OutputArea-output').last()).toContainText(
+    'Successfully installed'
+  );
+});
+
+test('switch builds: the CUDA build becomes +cpu by an exact pin', async ({
+  page
+}) => {
+  await page.notebook.createNew('switch.ipynb', { kernel: 'install-switch' });
+  const panel = await insertPlan(page, CPU_CELL);
+  await expect(panel.locator('.jp-TorchDoctor-verdict')).toHaveText(
+    '⚠ Works, could be better'
+  );
+  await runConfirmed(page, panel, 'install-switch');
+  await acceptRestart(page);
+  const install = panel.locator('.jp-TorchDoctor-install');
+  await expect(install).toHaveAttribute('data-step', 'verified', {
+    timeout: 120_000
+  });
+  await expect(install.locator('tbody tr').first()).toHaveText(
+    /torch\s*2\.14\.1\+cu130\s*2\.13\.0\+cpu\s*2\.13\.0\+cpu/
+  );
+  // No "Requirement already satisfied" trap: pip replaced the build.
+  await expect(page.locator('.jp-OutputArea-output').last()).toContainText(
+    'Successfully uninstalled torch-2.14.1'
+  );
+});
+
+test.describe('failure and cancel', () => {
+  test.use({ mockSettings: settings('http://127.0.0.1:9') });
+
+  test('an unreachable index fails clearly; nothing restarts; output stays', async ({
+    page
+  }) => {
+    await page.notebook.createNew('fail.ipynb', { kernel: 'install-fail' });
+    await page.notebook.setCell(0, 'code', 'x = 41');
+    await page.notebook.runCell(0);
+    const cell =
+      '%pip install torch==2.14.1+cpu --index-url http://127.0.0.1:9/cpu';
+    const panel = await insertPlan(page, cell);
+
+    // Cancel at the confirmation: nothing runs.
+    await panel.getByRole('button', { name: 'Run Install…' }).click();
+    await page
+      .locator('.jp-Dialog')
+      .getByRole('button', { name: 'Cancel' })
+      .click();
+    const install = panel.locator('.jp-TorchDoctor-install');
+    await expect(install).toHaveAttribute('data-step', 'cancelled');
+    await expect(page.locator('.jp-InputPrompt').nth(1)).toHaveText('[ ]:');
+
+    await runConfirmed(page, panel, 'install-fail');
+    await expect(install).toHaveAttribute('data-step', 'failed', {
+      timeout: 120_000
+    });
+    await expect(install).toContainText('the kernel was not restarted');
+    await expect(install).toContainText('could not be reached');
+    await expect(page.locator('.jp-OutputArea-output').last()).toContainText(
+      'Connection refused'
+    );
+    // The kernel kept its variables: it was not restarted.
+    await page.notebook.addCell('code', 'print(x + 1)');
+    const last = (await page.notebook.getCellCount()) - 1;
+    expect(await page.notebook.getCellTextInput(last)).toBe('print(x + 1)');
+    await page.notebook.runCell(last);
+    await expect
+      .poll(() => page.notebook.getCellTextOutput(last))
+      .toEqual(['42\n']);
+  });
+});
+
+test('a declined restart leaves verification pending, then verifies', async ({
+  page
+}) => {
+  await page.notebook.createNew('pending.ipynb', { kernel: 'install-fail' });
+  const panel = await insertPlan(page, CPU_CELL);
+  await runConfirmed(page, panel, 'install-fail');
+  const dialog = page.locator('.jp-Dialog');
+  await expect(dialog).toContainText('Restart', { timeout: 180_000 });
+  await dialog.getByRole('button', { name: 'Cancel Kernel Restart' }).click();
+  const install = panel.locator('.jp-TorchDoctor-install');
+  await expect(install).toHaveAttribute('data-step', 'restart-pending');
+  await expect(install).toContainText('Verification is pending a restart');
+
+  await panel.getByRole('button', { name: 'Restart and Verify…' }).click();
+  await acceptRestart(page);
+  await expect(install).toHaveAttribute('data-step', 'verified', {
+    timeout: 120_000
+  });
+});
