@@ -12,6 +12,7 @@ export PIP_RETRIES ?= 0
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 JUPYTERLAB_VERSION ?= 4.6.4
+NOTEBOOK_VERSION ?= 7.6.3
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: lab test setup tools build build-prod develop lint jest pytest isolation ui-test wheel test-envs bench clean help
@@ -25,9 +26,9 @@ help:
 tools:
 	@PYTHON=$(PYTHON) scripts/check-tools.sh
 
-$(VENV)/.installed: pyproject.toml | tools
+$(VENV)/.installed: pyproject.toml Makefile | tools
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q "jupyterlab==$(JUPYTERLAB_VERSION)" ipykernel hatchling editables \
+	$(BIN)/python -m pip install -q "jupyterlab==$(JUPYTERLAB_VERSION)" "notebook==$(NOTEBOOK_VERSION)" ipykernel hatchling editables \
 	  "jupyter-builder>=1.2.0,<2" build pytest jsonschema $(QUIET_PIP)
 	touch $@
 

@@ -28,12 +28,26 @@ export function envPython(env: string): string {
  */
 export async function startServer(
   server: JupyterServer,
-  kernels: { [name: string]: { env: string; displayName?: string } },
+  kernels: {
+    [name: string]:
+      | { env: string; displayName?: string }
+      | { argv: string[]; displayName: string; language?: string };
+  },
   options: { cwd?: string } = {}
 ): Promise<void> {
   jest.spyOn(console, 'debug').mockImplementation(() => undefined);
   const specs: { [name: string]: any } = {};
-  for (const [name, { env, displayName }] of Object.entries(kernels)) {
+  for (const [name, spec] of Object.entries(kernels)) {
+    if ('argv' in spec) {
+      // A kernelspec that is not a working ipykernel (bad-input tests).
+      specs[name] = {
+        argv: spec.argv,
+        display_name: spec.displayName,
+        language: spec.language ?? 'python'
+      };
+      continue;
+    }
+    const { env, displayName } = spec;
     const python = envPython(env);
     if (!fs.existsSync(python)) {
       throw new Error(

@@ -12,7 +12,7 @@ export type BadgeFit =
  */
 export interface IBadge {
   fit: BadgeFit;
-  /** Short text on the card, e.g. "torch 2.13.0+cpu ✓". */
+  /** Short text on the card, e.g. "✓ 2.13.0+cpu". */
   text: string;
   /** The one-sentence verdict. */
   verdict: string;
@@ -74,7 +74,8 @@ export function badgeOf(record: IProbeRecord): IBadge {
           : ['warn', '⚠'];
   return {
     fit,
-    text: `torch ${torch.build_version} ${mark}`,
+    // The mark first: a narrow card cuts the end of the text.
+    text: `${mark} ${torch.build_version}`,
     verdict: advice?.summary ?? '',
     at
   };

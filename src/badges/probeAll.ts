@@ -41,7 +41,16 @@ async function probeOne(
   const starting = kernels.startNew({ name });
   try {
     kernel = await within(starting, left());
-    await within(kernel.info, left());
+    // A kernel that dies at start never answers: stop waiting at once.
+    const k = kernel;
+    const died = new Promise<never>((_, reject) => {
+      const check = () =>
+        k.status === 'dead' && reject(new Error('it died at start'));
+      k.statusChanged.connect(check);
+      check();
+    });
+    died.catch(() => undefined);
+    await within(Promise.race([kernel.info, died]), left());
     outcome = await probeKernel(kernel, {
       timeoutMs: left(),
       cmd_timeout: o.settings.commandTimeoutS
@@ -59,7 +68,7 @@ async function probeOne(
             kind: 'error',
             kernelId: kernel?.id ?? '',
             message: kernel
-              ? `The kernel failed: ${message}`
+              ? `The kernel failed: ${message}.`
               : `The kernel failed to start: ${message}`
           };
   } finally {

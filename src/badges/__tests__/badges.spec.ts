@@ -27,7 +27,7 @@ describe('badgeOf', () => {
   it('shows the build and the fit', () => {
     expect(badgeOf(record('a'))).toMatchObject({
       fit: 'ok',
-      text: 'torch 2.13.0+cpu ✓',
+      text: '✓ 2.13.0+cpu',
       at: new Date(0).toISOString()
     });
     expect(badgeOf(record('a', loadBase('real-no-torch')))).toMatchObject({
@@ -39,7 +39,7 @@ describe('badgeOf', () => {
     ).toBe('warn');
     expect(badgeOf(record('a', loadBase('real-cu130-broken')))).toMatchObject({
       fit: 'broken',
-      text: 'torch 2.14.1+cu130 ✗'
+      text: '✗ 2.14.1+cu130'
     });
   });
 
@@ -97,9 +97,9 @@ describe('decorate', () => {
     expect(decorate(root, specs, badgeFor)).toBe(4);
     const first = badges(root);
     expect(first.map(b => b.textContent)).toEqual([
-      'torch 2.13.0+cpu ✓',
+      '✓ 2.13.0+cpu',
       '?',
-      'torch 2.13.0+cpu ✓',
+      '✓ 2.13.0+cpu',
       '?'
     ]);
     expect(first[0].title).toMatch(/right build/);
@@ -170,9 +170,9 @@ describe('LauncherBadges', () => {
 
     // A probe anywhere updates the cards and is saved.
     model.publish(record('env-1'));
-    expect(texts()).toContain('env-1:torch 2.13.0+cpu ✓');
+    expect(texts()).toContain('env-1:✓ 2.13.0+cpu');
     const saved = (await state.fetch('jupyterlab-torch-doctor:badges')) as any;
-    expect(saved['env-1'].text).toBe('torch 2.13.0+cpu ✓');
+    expect(saved['env-1'].text).toBe('✓ 2.13.0+cpu');
 
     // React re-renders the cards: the observer puts the badges back.
     launcher.node.innerHTML = launcherHtml(list);
@@ -182,7 +182,7 @@ describe('LauncherBadges', () => {
     // A new cache reads the saved badges (a reload).
     const again = new BadgeCache(model, state);
     await again.ready;
-    expect(again.get('env-1')?.text).toBe('torch 2.13.0+cpu ✓');
+    expect(again.get('env-1')?.text).toBe('✓ 2.13.0+cpu');
 
     model.updateSettings({ showLauncherBadges: false });
     expect(texts()).toEqual([]);
@@ -193,10 +193,7 @@ describe('LauncherBadges', () => {
     specs.set(list.slice(1));
     launcher.node.innerHTML = launcherHtml(list.slice(1));
     await flush();
-    expect(texts()).toEqual([
-      'env-1:torch 2.13.0+cpu ✓',
-      'env-1:torch 2.13.0+cpu ✓'
-    ]);
+    expect(texts()).toEqual(['env-1:✓ 2.13.0+cpu', 'env-1:✓ 2.13.0+cpu']);
 
     launcher.dispose();
     expect(badges.watched).toBe(0);
