@@ -5,13 +5,13 @@ import type { IStateDB } from '@jupyterlab/statedb';
 import type { ReadonlyPartialJSONValue } from '@lumino/coreutils';
 import { Signal, type ISignal } from '@lumino/signaling';
 
-import { advise, DEFAULT_ADVICE_SETTINGS } from './advice/engine';
+import { DEFAULT_ADVICE_SETTINGS } from './advice/defaults';
 import { indexQueries } from './advice/live';
 import type { IAdvice } from './advice/types';
 import type { IInstallStatus, IVerifiedBuild } from './install/types';
 import { detectRegression } from './install/verify';
-import { checkIndex } from './probe/indexCheck';
-import { probeKernel, type ProbeOutcome } from './probe/runner';
+import { heavy } from './lazy';
+import type { ProbeOutcome } from './probe/runner';
 import type {
   IProbeRecord,
   IProbeSettings,
@@ -179,6 +179,7 @@ export class TorchDoctorModel implements ITorchDoctorModel {
     this._inflight.set(id, 'probing');
     this._emit();
     let outcome: ProbeOutcome;
+    const { probeKernel, advise } = await heavy();
     try {
       outcome = await probeKernel(kernel, {
         deep,
@@ -241,6 +242,7 @@ export class TorchDoctorModel implements ITorchDoctorModel {
     if (!queries.length || kernel.isDisposed) {
       return;
     }
+    const { checkIndex, advise } = await heavy();
     const live = await checkIndex(kernel, queries).catch(() => null);
     // Only if this outcome is still the latest for its kernel.
     if (

@@ -1,9 +1,15 @@
 import { LabShell, type JupyterFrontEnd } from '@jupyterlab/application';
+import { StateDB } from '@jupyterlab/statedb';
+import { StatusBar } from '@jupyterlab/statusbar';
 import { CommandRegistry } from '@lumino/commands';
+import { Signal } from '@lumino/signaling';
 
 import plugins, { CommandIDs, ITorchDoctorModel } from '../index';
+import { installPlugin } from '../plugins/install';
+import { launcherPlugin } from '../plugins/launcher';
 import { modelPlugin } from '../plugins/model';
 import { sidebarPlugin } from '../plugins/sidebar';
+import { statusPlugin } from '../plugins/statusbar';
 
 /**
  * A front end with a real LabShell and command registry, enough for the
@@ -23,10 +29,17 @@ async function createApp(): Promise<JupyterFrontEnd> {
       relativeSizes: null
     })
   } as any);
+  // The launcher plugin reads kernelspecs; none here.
+  const kernelspecs = {
+    specs: { default: '', kernelspecs: {} },
+    specsChanged: new Signal(shell),
+    ready: Promise.resolve()
+  };
   return {
     shell,
     commands: new CommandRegistry(),
-    restored: Promise.resolve()
+    restored: Promise.resolve(),
+    serviceManager: { kernelspecs }
   } as unknown as JupyterFrontEnd;
 }
 
@@ -36,7 +49,10 @@ describe('plugins', () => {
     const ids = plugins.map(p => p.id);
     expect(ids).toEqual([
       'jupyterlab-torch-doctor:plugin',
-      'jupyterlab-torch-doctor:sidebar'
+      'jupyterlab-torch-doctor:sidebar',
+      'jupyterlab-torch-doctor:status-item',
+      'jupyterlab-torch-doctor:install',
+      'jupyterlab-torch-doctor:launcher-badges'
     ]);
     expect(new Set(ids).size).toBe(ids.length);
     for (const plugin of plugins) {
@@ -48,7 +64,9 @@ describe('plugins', () => {
   it('provides the model token and declares optional tokens as optional', () => {
     expect(modelPlugin.provides).toBe(ITorchDoctorModel);
     expect(modelPlugin.requires ?? []).toHaveLength(0);
-    expect(sidebarPlugin.requires).toEqual([ITorchDoctorModel]);
+    for (const plugin of plugins.slice(1)) {
+      expect(plugin.requires).toEqual([ITorchDoctorModel]);
+    }
   });
 
   it('activates: adds the panel to the right sidebar and registers commands', async () => {
@@ -60,7 +78,8 @@ describe('plugins', () => {
       null,
       null,
       null,
-      null
+      null,
+      new StateDB()
     ) as ITorchDoctorModel;
     expect(log).toHaveBeenCalledWith(
       'JupyterLab extension jupyterlab-torch-doctor is activated!'
@@ -76,13 +95,20 @@ describe('plugins', () => {
     expect(panel!.title.icon).toBeTruthy();
     expect(panel!.node.getAttribute('aria-label')).toBe('Torch Doctor');
 
-    for (const id of [
-      CommandIDs.openPanel,
-      CommandIDs.probe,
-      CommandIDs.deepCheck
-    ]) {
+    const statusBar = new StatusBar();
+    statusPlugin.activate(app, model, statusBar, null);
+    installPlugin.activate(app, model, null, null, null, null, null);
+    launcherPlugin.activate(app, model, app.shell, new StateDB(), null, null);
+    for (const id of Object.values(CommandIDs)) {
       expect(app.commands.hasCommand(id)).toBe(true);
     }
+    // The status item exists, hidden while there is no kernel.
+    const item = statusBar.node.querySelector('.jp-TorchDoctor-statusItem');
+    expect(item).not.toBeNull();
+    expect(item!.closest('.lm-mod-hidden')).not.toBeNull();
+    // Nothing to install or copy without a kernel and a plan.
+    expect(app.commands.isEnabled(CommandIDs.runInstall)).toBe(false);
+    expect(app.commands.isEnabled(CommandIDs.copyReport)).toBe(false);
     // No notebook is open: nothing to probe, the panel says so.
     expect(app.commands.isEnabled(CommandIDs.probe)).toBe(false);
     expect(model.state.phase).toBe('no-kernel');

@@ -1,20 +1,16 @@
 import { checkReport } from '../probe/parse';
 import type { IProbeReport } from '../report/types';
 import { Advisor, jetsonPlan } from './advisor';
+import { DEFAULT_ADVICE_SETTINGS } from './defaults';
 import { releasesFor } from './fit';
 import { readHardware } from './hardware';
 import { MATRIX } from './matrix';
 import { contextRules, installedRules, platformRules } from './rules';
 import type { IAdvice, IAdviceSettings, ILiveIndex, Verdict } from './types';
 
+export { DEFAULT_ADVICE_SETTINGS } from './defaults';
+
 /** Settings used when the caller gives none. */
-export const DEFAULT_ADVICE_SETTINGS: IAdviceSettings = {
-  channel: 'stable',
-  indexBaseUrl: MATRIX.indexBase,
-  packages: ['torch', 'torchvision', 'torchaudio'],
-  cudaPolicy: 'pytorch-default',
-  allowOlderTorch: true
-};
 
 /** Verdicts from most to least serious: the first one found wins. */
 const ORDER: Verdict[] = [

@@ -81,11 +81,19 @@ export function badgeOf(record: IProbeRecord): IBadge {
   };
 }
 
+/** One formatter: toLocaleString builds a new one on every call. */
+let when: Intl.DateTimeFormat | null = null;
+
 /** The badge's tooltip: the verdict and when it was probed. */
 export function badgeTitle(badge: IBadge): string {
-  return badge.at
-    ? `${badge.verdict} Probed ${new Date(badge.at).toLocaleString()}.`
-    : badge.verdict;
+  if (!badge.at) {
+    return badge.verdict;
+  }
+  when ??= new Intl.DateTimeFormat(undefined, {
+    dateStyle: 'medium',
+    timeStyle: 'short'
+  });
+  return `${badge.verdict} Probed ${when.format(new Date(badge.at))}.`;
 }
 
 /** Whether a value read back from IStateDB is a badge. */

@@ -14,18 +14,56 @@ export interface ISpecInfo {
   language: string;
 }
 
+/** The parts of a Launcher card this decorator reads and writes. */
+interface ICardParts {
+  /** The icon area, where the badge goes. */
+  icon: Element | null;
+  /** The kernel icon (an img) or the letter that stands for it. */
+  kernelIcon: Element | null;
+  label: Element | null;
+  badge: HTMLElement | null;
+}
+
+/** Whether an element has a class: cheaper than classList in a loop. */
+function has(el: Element, cls: string): boolean {
+  return ` ${el.getAttribute('class') ?? ''} `.includes(` ${cls} `);
+}
+
 /**
- * The kernelspec name of a Launcher card, from its kernel icon URL
- * (…/kernelspecs/<name>/logo-64x64.png), or else from its label.
+ * Walk a card's children once: class searches on every card of every
+ * render cost more than the rest of the decoration.
  */
-export function cardKernel(
-  card: HTMLElement,
-  specs: ISpecInfo[]
-): ISpecInfo | null {
-  const img = card.querySelector<HTMLImageElement>(
-    'img.jp-Launcher-kernelIcon'
-  );
-  const src = img?.getAttribute('src') ?? '';
+function cardParts(card: Element): ICardParts {
+  const parts: ICardParts = {
+    icon: null,
+    kernelIcon: null,
+    label: null,
+    badge: null
+  };
+  for (let c = card.firstElementChild; c; c = c.nextElementSibling) {
+    if (has(c, 'jp-LauncherCard-icon')) {
+      parts.icon = c;
+      for (let i = c.firstElementChild; i; i = i.nextElementSibling) {
+        if (has(i, BADGE_CLASS)) {
+          parts.badge = i as HTMLElement;
+        } else if (
+          has(i, 'jp-Launcher-kernelIcon') ||
+          has(i, 'jp-LauncherCard-noKernelIcon')
+        ) {
+          parts.kernelIcon = i;
+        }
+      }
+    } else if (has(c, 'jp-LauncherCard-label')) {
+      parts.label = c;
+    } else if (has(c, BADGE_CLASS)) {
+      parts.badge = c as HTMLElement;
+    }
+  }
+  return parts;
+}
+
+function specOf(parts: ICardParts, specs: ISpecInfo[]): ISpecInfo | null {
+  const src = parts.kernelIcon?.getAttribute('src') ?? '';
   const m = /\/kernelspecs\/([^/]+)\//.exec(src);
   if (m) {
     const name = decodeURIComponent(m[1]);
@@ -34,9 +72,21 @@ export function cardKernel(
       return spec;
     }
   }
-  const label =
-    card.querySelector('.jp-LauncherCard-label')?.textContent?.trim() ?? '';
+  const label = parts.label?.textContent?.trim() ?? '';
   return specs.find(s => s.displayName === label) ?? null;
+}
+
+/**
+ * The kernelspec of a Launcher card, from its kernel icon URL
+ * (…/kernelspecs/<name>/logo-64x64.png), or else from its label; null for
+ * cards that are not kernel cards.
+ */
+export function cardKernel(
+  card: HTMLElement,
+  specs: ISpecInfo[]
+): ISpecInfo | null {
+  const parts = cardParts(card);
+  return parts.kernelIcon ? specOf(parts, specs) : null;
 }
 
 /**
@@ -51,38 +101,47 @@ export function decorate(
   badgeFor: (spec: ISpecInfo) => IBadge | null
 ): number {
   let shown = 0;
-  const cards = root.querySelectorAll<HTMLElement>('.jp-LauncherCard');
-  cards.forEach(card => {
-    const isKernel = !!card.querySelector(
-      '.jp-Launcher-kernelIcon, .jp-LauncherCard-noKernelIcon'
-    );
-    const spec = isKernel ? cardKernel(card, specs) : null;
+  // Dates format slowly; each badge's title is made once per call.
+  const titles = new Map<IBadge, string>();
+  const cards = root.getElementsByClassName('jp-LauncherCard');
+  for (let i = 0; i < cards.length; i++) {
+    const card = cards[i];
+    const parts = cardParts(card);
+    const spec = parts.kernelIcon ? specOf(parts, specs) : null;
     const badge = spec ? badgeFor(spec) : null;
-    const existing = card.querySelector<HTMLElement>(`.${BADGE_CLASS}`);
+    const existing = parts.badge;
     if (!badge) {
       existing?.remove();
-      return;
+      continue;
     }
     shown++;
-    const node = existing ?? document.createElement('span');
-    const title = badgeTitle(badge);
-    if (node.textContent !== badge.text) {
-      node.textContent = badge.text;
-    }
-    if (node.dataset.fit !== badge.fit) {
-      node.dataset.fit = badge.fit;
-    }
-    if (node.title !== title) {
-      node.title = title;
-      node.setAttribute('aria-label', `torch: ${badge.text}. ${title}`);
+    let title = titles.get(badge);
+    if (title === undefined) {
+      title = badgeTitle(badge);
+      titles.set(badge, title);
     }
     if (!existing) {
+      // Fewest DOM writes for a new badge: they are most of the cost.
+      const node = document.createElement('span');
       node.className = BADGE_CLASS;
-      node.dataset.kernel = spec!.name;
+      node.setAttribute('data-kernel', spec!.name);
+      node.setAttribute('data-fit', badge.fit);
+      node.title = title;
+      node.textContent = badge.text;
       // In the icon area, so the card's label keeps its full width.
-      (card.querySelector('.jp-LauncherCard-icon') ?? card).appendChild(node);
+      (parts.icon ?? card).appendChild(node);
+      continue;
     }
-  });
+    if (existing.textContent !== badge.text) {
+      existing.textContent = badge.text;
+    }
+    if (existing.getAttribute('data-fit') !== badge.fit) {
+      existing.setAttribute('data-fit', badge.fit);
+    }
+    if (existing.title !== title) {
+      existing.title = title;
+    }
+  }
   return shown;
 }
 

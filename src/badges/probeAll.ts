@@ -4,8 +4,8 @@
  */
 import type { Kernel } from '@jupyterlab/services';
 
-import { advise } from '../advice/engine';
-import { probeKernel, type ProbeOutcome } from '../probe/runner';
+import { heavy } from '../lazy';
+import type { ProbeOutcome } from '../probe/runner';
 import type { IProbeRecord, IProbeSettings } from '../tokens';
 
 /** Options of {@link probeAll}. */
@@ -34,6 +34,7 @@ async function probeOne(
   name: string,
   o: Required<Omit<IProbeAllOptions, 'onProgress'>>
 ): Promise<IProbeRecord> {
+  const { probeKernel, advise } = await heavy();
   const started = performance.now();
   const left = () => Math.max(1, o.perKernelMs - (performance.now() - started));
   let kernel: Kernel.IKernelConnection | null = null;

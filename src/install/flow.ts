@@ -47,6 +47,8 @@ interface IPending {
   ran: string | null;
   /** pip's warnings about other packages, from a successful install. */
   pipWarnings: string[];
+  /** Step durations in milliseconds. */
+  timings: IInstallStatus['timings'];
 }
 
 /**
@@ -109,7 +111,8 @@ export class InstallFlow {
       cellId,
       before: report,
       ran: null,
-      pipWarnings: []
+      pipWarnings: [],
+      timings: {}
     });
     this._set(
       state.kernelId,
@@ -170,6 +173,8 @@ export class InstallFlow {
       );
     }
     this._set(kernelId, 'running', trans.__('pip is running in the kernel…'));
+    pending.timings = {};
+    const pipStart = performance.now();
     let out: { text: string; errored: boolean };
     try {
       if (host.kind === 'notebook') {
@@ -192,6 +197,7 @@ export class InstallFlow {
       out = { text: String(reason), errored: true };
     }
     pending.ran = text;
+    pending.timings.pip = performance.now() - pipStart;
     const pip = readPipResult(out.text, out.errored);
     if (!pip.ok) {
       Notification.error(trans.__('The install failed: %1', pip.message), {
@@ -219,8 +225,18 @@ export class InstallFlow {
     if (!target || !kernelId || !pending?.ran) {
       return null;
     }
+    // The restart is timed from the kernel's "restarting", not the dialog.
+    let restartStart = 0;
+    const onStatus = (_: unknown, status: string) => {
+      if (status === 'restarting' && !restartStart) {
+        restartStart = performance.now();
+      }
+    };
+    target.statusChanged.connect(onStatus);
     const restarted = this._o.sessionDialogs
-      ? await this._o.sessionDialogs.restart(target)
+      ? await this._o.sessionDialogs
+          .restart(target)
+          .finally(() => target.statusChanged.disconnect(onStatus))
       : false;
     if (!restarted) {
       return this._set(
@@ -231,8 +247,11 @@ export class InstallFlow {
         )
       );
     }
+    const verifyStart = performance.now();
+    pending.timings.restart = restartStart ? verifyStart - restartStart : 0;
     this._set(kernelId, 'verifying', trans.__('Verifying with a deep check…'));
     const outcome = await model.probe({ deep: true });
+    pending.timings.verify = performance.now() - verifyStart;
     if (outcome?.kind !== 'report') {
       return this._set(
         kernelId,
@@ -288,7 +307,8 @@ export class InstallFlow {
       ranCell: pending.ran,
       message,
       reasons,
-      table
+      table,
+      timings: { ...pending.timings }
     };
     this._o.model.setInstallStatus(kernelId, status);
     return status;

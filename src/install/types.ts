@@ -49,6 +49,8 @@ export interface IInstallStatus {
   reasons: string[];
   /** Versions before and after, filled by verification. */
   table: IBeforeAfter[];
+  /** How long each step took, in milliseconds, as far as it got. */
+  timings: { pip?: number; restart?: number; verify?: number };
 }
 
 /**

@@ -81,6 +81,21 @@ export function renderInstall(
   if (status.table.length) {
     box.appendChild(table(status, trans));
   }
+  const t = status.timings;
+  const parts = [
+    t.pip !== undefined ? trans.__('pip %1 s', (t.pip / 1000).toFixed(1)) : '',
+    t.restart !== undefined
+      ? trans.__('restart %1 s', (t.restart / 1000).toFixed(1))
+      : '',
+    t.verify !== undefined
+      ? trans.__('verification %1 s', (t.verify / 1000).toFixed(1))
+      : ''
+  ].filter(Boolean);
+  if (parts.length) {
+    box.appendChild(
+      el('div', 'jp-TorchDoctor-installTimings', parts.join(' · '))
+    );
+  }
   const next: { [step: string]: IPanelAction } = {
     inserted: {
       label: trans.__('Run Install…'),

@@ -185,3 +185,12 @@ describe('the data file', () => {
     }
   });
 });
+
+describe('defaults', () => {
+  it('the default index base is the data file’s', async () => {
+    const { DEFAULT_ADVICE_SETTINGS } = await import('../defaults');
+    expect(DEFAULT_ADVICE_SETTINGS.indexBaseUrl).toBe(
+      (data as { index_base: string }).index_base
+    );
+  });
+});

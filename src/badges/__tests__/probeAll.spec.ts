@@ -56,7 +56,7 @@ it('probes each kernelspec 2 at a time, gives every failure a badge, and leaves 
   };
   const records = await probeAll(counting, names, {
     settings: DEFAULT_SETTINGS,
-    perKernelMs: 20_000,
+    perKernelMs: 30_000,
     onProgress: (done, total, r) =>
       progress.push(`${done}/${total} ${r.kernelName}`)
   });
