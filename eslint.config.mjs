@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import prettierConfig from 'eslint-config-prettier';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -57,6 +58,14 @@ export default tseslint.config(
         __dirname: 'readonly',
         console: 'readonly'
       }
+    }
+  },
+  {
+    // Node scripts that drive a browser: Node and browser globals both.
+    files: ['benchmarks/**/*.mjs'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: { ...globals.node, ...globals.browser }
     }
   },
   prettierConfig
