@@ -9,10 +9,11 @@ import {
   KernelManager
 } from '@jupyterlab/services';
 import { JupyterServer } from '@jupyterlab/testing/lib/start_jupyter_server';
+import { StateDB } from '@jupyterlab/statedb';
 import { signalToPromise } from '@jupyterlab/testutils';
 
 import { TorchDoctorModel } from '../model';
-import type { IProbeState } from '../tokens';
+import type { IProbeRecord, IProbeState } from '../tokens';
 import { startServer } from './realServer';
 
 jest.setTimeout(120_000);
@@ -116,6 +117,55 @@ describe('TorchDoctorModel', () => {
     await Promise.all([a.shutdown(), b.shutdown()]);
     a.dispose();
     b.dispose();
+  });
+
+  it('publishes every probe, and remembers a verified build across reloads (IStateDB)', async () => {
+    const context = await newContext('guard');
+    const state = new StateDB();
+    const model = new TorchDoctorModel(
+      { autoProbe: false, liveIndexCheck: false },
+      { state }
+    );
+    const records: IProbeRecord[] = [];
+    model.probed.connect((_, r) => records.push(r));
+    model.setTarget(context);
+    await model.probe();
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({
+      kernelName: 'doctor-test-torch-cpu',
+      kernelId: context.session!.kernel!.id
+    });
+    expect(model.state.regression).toBeNull();
+
+    // Verified as +cu130 once; the kernel now holds 2.13.0+cpu.
+    const report = (model.state.outcome as any).report;
+    model.rememberVerified({
+      kernelName: 'doctor-test-torch-cpu',
+      executable: report.python.executable,
+      packages: { torch: '2.14.1+cu130' },
+      device: 'cuda:0',
+      cell: '%pip install torch==2.14.1+cu130',
+      at: new Date(0).toISOString()
+    });
+    expect(model.state.regression?.changes).toEqual([
+      { name: 'torch', verified: '2.14.1+cu130', now: '2.13.0+cpu' }
+    ]);
+
+    // A new model (a reload) reads the verified build back.
+    const again = new TorchDoctorModel(
+      { autoProbe: false, liveIndexCheck: false },
+      { state }
+    );
+    await again.ready;
+    again.setTarget(context);
+    await again.probe();
+    expect(again.state.regression?.verified.packages).toEqual({
+      torch: '2.14.1+cu130'
+    });
+    model.dispose();
+    again.dispose();
+    await context.shutdown();
+    context.dispose();
   });
 
   it('says there is no kernel when it has no target', async () => {

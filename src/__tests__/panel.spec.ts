@@ -1,5 +1,10 @@
+import { nullTranslator } from '@jupyterlab/translation';
+import { CommandRegistry } from '@lumino/commands';
+
+import { CommandIDs } from '../commands';
 import { TorchDoctorPanel } from '../panel/panel';
-import { FakeModel, loadBase as load, reportState } from './canned';
+import { reportText } from '../panel/reportText';
+import { FakeModel, loadBase as load, NO_KERNEL, reportState } from './canned';
 
 describe('TorchDoctorPanel', () => {
   it('renders the verdict, findings with evidence, plans and facts of a real report', () => {
@@ -77,5 +82,141 @@ describe('TorchDoctorPanel', () => {
     expect(panel.node.textContent).toContain(evil);
     expect((window as any).__pwned).toBeUndefined();
     panel.dispose();
+  });
+});
+
+describe('panel actions, install status and regression', () => {
+  const commands = () => {
+    const registry = new CommandRegistry();
+    const calls: string[] = [];
+    for (const id of [
+      CommandIDs.insertInstallCell,
+      CommandIDs.runInstall,
+      CommandIDs.restartAndVerify
+    ]) {
+      registry.addCommand(id, {
+        execute: args => {
+          calls.push(`${id} ${JSON.stringify(args)}`);
+        }
+      });
+    }
+    return { registry, calls };
+  };
+
+  it('offers "Insert Install Cell" on each plan and runs the command with its index', () => {
+    const model = new FakeModel();
+    const { registry, calls } = commands();
+    const panel = new TorchDoctorPanel({ model, commands: registry });
+    model.set(reportState(load('real-torch-cu130')));
+    const buttons = panel.node.querySelectorAll<HTMLButtonElement>(
+      '.jp-TorchDoctor-plan button'
+    );
+    expect(buttons.length).toBeGreaterThan(0);
+    expect(buttons[0].textContent).toBe('Insert Install Cell');
+    buttons[0].click();
+    expect(calls).toEqual([`${CommandIDs.insertInstallCell} {"plan":0}`]);
+    panel.dispose();
+  });
+
+  it('shows the install steps, the before/after table, the timings and the next action', () => {
+    const model = new FakeModel();
+    const { registry, calls } = commands();
+    const panel = new TorchDoctorPanel({ model, commands: registry });
+    const state = reportState(load('real-cu130-broken'));
+    const plan = state.advice!.plans[0];
+    const install = (step: any, extra: any = {}) =>
+      model.set({
+        ...state,
+        install: {
+          step,
+          plan,
+          ranCell: plan.cell,
+          message: `step ${step}`,
+          reasons: [],
+          table: [],
+          timings: {},
+          ...extra
+        }
+      });
+    const box = () =>
+      panel.node.querySelector<HTMLElement>('.jp-TorchDoctor-install')!;
+    install('inserted');
+    expect(box().dataset.step).toBe('inserted');
+    box().querySelector('button')!.click();
+    install('restart-pending');
+    expect(box().querySelector('button')!.textContent).toBe(
+      'Restart and Verify…'
+    );
+    box().querySelector('button')!.click();
+    expect(calls).toEqual([
+      `${CommandIDs.runInstall} {}`,
+      `${CommandIDs.restartAndVerify} {}`
+    ]);
+    install('failed', { reasons: ['The index could not be reached.'] });
+    expect(box().querySelector('[role="alert"]')).not.toBeNull();
+    expect(box().textContent).toContain('The index could not be reached.');
+    install('verified', {
+      table: [
+        {
+          name: 'torch',
+          before: '2.14.1+cu130',
+          expected: '2.13.0+cpu',
+          after: '2.13.0+cpu',
+          ok: true
+        }
+      ],
+      timings: { pip: 12_345, restart: 800, verify: 2_100 }
+    });
+    expect(box().querySelector('button')).toBeNull();
+    expect(box().querySelector('tbody')!.textContent).toBe(
+      'torch2.14.1+cu1302.13.0+cpu2.13.0+cpu'
+    );
+    expect(
+      box().querySelector('.jp-TorchDoctor-installTimings')!.textContent
+    ).toBe('pip 12.3 s · restart 0.8 s · verification 2.1 s');
+    panel.dispose();
+  });
+
+  it('warns of a regression with the one-click way back', () => {
+    const model = new FakeModel();
+    const { registry, calls } = commands();
+    const panel = new TorchDoctorPanel({ model, commands: registry });
+    model.set(
+      reportState(load('real-torch-cpu'), {
+        regression: {
+          verified: {
+            kernelName: 'python3',
+            executable: '/env/bin/python',
+            packages: { torch: '2.14.1+cu130' },
+            device: 'cuda:0',
+            cell: '%pip install torch==2.14.1+cu130',
+            at: new Date(0).toISOString()
+          },
+          changes: [
+            { name: 'torch', verified: '2.14.1+cu130', now: '2.13.0+cpu' }
+          ]
+        }
+      })
+    );
+    const box = panel.node.querySelector('.jp-TorchDoctor-regression')!;
+    expect(box.getAttribute('role')).toBe('alert');
+    expect(box.textContent).toContain('torch: 2.14.1+cu130 → 2.13.0+cpu');
+    box.querySelector('button')!.click();
+    expect(calls).toEqual([`${CommandIDs.insertInstallCell} {"revert":true}`]);
+    panel.dispose();
+  });
+
+  it('copies a plain-text report with the verdict, evidence, facts and cells', () => {
+    const trans = nullTranslator.load('jupyterlab_torch_doctor');
+    const text = reportText(reportState(load('real-torch-cu130')), trans);
+    expect(text).toContain('Kernel: Python 3 [python3]');
+    expect(text).toContain('Verdict: ⚠ Works, could be better');
+    expect(text).toMatch(/- torch: 2\.14\.1\+cu130/);
+    expect(text).toContain(
+      '%pip install torch==2.14.1+cpu torchvision==0.29.1+cpu --index-url https://download.pytorch.org/whl/cpu'
+    );
+    expect(text).toMatch(/Release data as of \d{4}-\d\d-\d\d/);
+    expect(text).not.toMatch(/<[a-z]/);
+    expect(reportText(NO_KERNEL, trans)).toContain('Kernel: none');
   });
 });

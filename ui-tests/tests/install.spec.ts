@@ -81,6 +81,11 @@ test('fresh install: insert, run, restart, verified', async ({ page }) => {
     timeout: 120_000
   });
   await expect(install).toContainText('Verified');
+  // benchmarks/install.sh reads this line.
+  console.log(
+    'install timings:',
+    await install.locator('.jp-TorchDoctor-installTimings').textContent()
+  );
   await expect(install.locator('tbody tr').first()).toHaveText(
     /torch\s*—\s*2\.13\.0\+cpu\s*2\.13\.0\+cpu/
   );
