@@ -10,7 +10,7 @@ import { indexQueries } from './advice/live';
 import type { IAdvice } from './advice/types';
 import type { IInstallStatus, IVerifiedBuild } from './install/types';
 import { detectRegression } from './install/verify';
-import { heavy } from './lazy';
+import { heavy, type IHeavy } from './lazy';
 import type { ProbeOutcome } from './probe/runner';
 import type {
   IProbeRecord,
@@ -179,9 +179,12 @@ export class TorchDoctorModel implements ITorchDoctorModel {
     this._inflight.set(id, 'probing');
     this._emit();
     let outcome: ProbeOutcome;
-    const { probeKernel, advise } = await heavy();
+    let advise: IHeavy['advise'] | null = null;
     try {
-      outcome = await probeKernel(kernel, {
+      // A failed chunk load (an upgrade under an open page) is an error outcome.
+      const parts = await heavy();
+      advise = parts.advise;
+      outcome = await parts.probeKernel(kernel, {
         deep,
         cmd_timeout: s.commandTimeoutS,
         deep_timeout: s.deepTimeoutS,
@@ -202,7 +205,7 @@ export class TorchDoctorModel implements ITorchDoctorModel {
     const entry = {
       outcome,
       advice:
-        outcome.kind === 'report'
+        outcome.kind === 'report' && advise
           ? advise(outcome.report, this._settings)
           : null,
       at: new Date()

@@ -9,6 +9,7 @@ import { Signal } from '@lumino/signaling';
 
 import { advise } from '../advice/engine';
 import { DEFAULT_SETTINGS } from '../model';
+import type { IRegression, IVerifiedBuild } from '../install/types';
 import type { IProbeReport } from '../report/types';
 import type {
   IProbeRecord,
@@ -113,4 +114,27 @@ export class FakeModel implements ITorchDoctorModel {
   publish(record: IProbeRecord): void {
     this.probed.emit(record);
   }
+}
+
+/** A build verified as 2.14.1+cu130 in `executable`. */
+export function verifiedCu130(
+  executable: string,
+  kernelName = 'python3'
+): IVerifiedBuild {
+  return {
+    kernelName,
+    executable,
+    packages: { torch: '2.14.1+cu130' },
+    device: 'cuda:0',
+    cell: '%pip install torch==2.14.1+cu130',
+    at: new Date(0).toISOString()
+  };
+}
+
+/** The regression of a kernel verified as +cu130 that now holds 2.13.0+cpu. */
+export function cu130BecameCpu(executable: string): IRegression {
+  return {
+    verified: verifiedCu130(executable),
+    changes: [{ name: 'torch', verified: '2.14.1+cu130', now: '2.13.0+cpu' }]
+  };
 }

@@ -14,6 +14,7 @@ import { signalToPromise } from '@jupyterlab/testutils';
 
 import { TorchDoctorModel } from '../model';
 import type { IProbeRecord, IProbeState } from '../tokens';
+import { verifiedCu130 } from './canned';
 import { startServer } from './realServer';
 
 jest.setTimeout(120_000);
@@ -139,14 +140,9 @@ describe('TorchDoctorModel', () => {
 
     // Verified as +cu130 once; the kernel now holds 2.13.0+cpu.
     const report = (model.state.outcome as any).report;
-    model.rememberVerified({
-      kernelName: 'doctor-test-torch-cpu',
-      executable: report.python.executable,
-      packages: { torch: '2.14.1+cu130' },
-      device: 'cuda:0',
-      cell: '%pip install torch==2.14.1+cu130',
-      at: new Date(0).toISOString()
-    });
+    model.rememberVerified(
+      verifiedCu130(report.python.executable, 'doctor-test-torch-cpu')
+    );
     expect(model.state.regression?.changes).toEqual([
       { name: 'torch', verified: '2.14.1+cu130', now: '2.13.0+cpu' }
     ]);

@@ -4,7 +4,13 @@ import { CommandRegistry } from '@lumino/commands';
 import { CommandIDs } from '../commands';
 import { TorchDoctorPanel } from '../panel/panel';
 import { reportText } from '../panel/reportText';
-import { FakeModel, loadBase as load, NO_KERNEL, reportState } from './canned';
+import {
+  cu130BecameCpu,
+  FakeModel,
+  loadBase as load,
+  NO_KERNEL,
+  reportState
+} from './canned';
 
 describe('TorchDoctorPanel', () => {
   it('renders the verdict, findings with evidence, plans and facts of a real report', () => {
@@ -183,19 +189,7 @@ describe('panel actions, install status and regression', () => {
     const panel = new TorchDoctorPanel({ model, commands: registry });
     model.set(
       reportState(load('real-torch-cpu'), {
-        regression: {
-          verified: {
-            kernelName: 'python3',
-            executable: '/env/bin/python',
-            packages: { torch: '2.14.1+cu130' },
-            device: 'cuda:0',
-            cell: '%pip install torch==2.14.1+cu130',
-            at: new Date(0).toISOString()
-          },
-          changes: [
-            { name: 'torch', verified: '2.14.1+cu130', now: '2.13.0+cpu' }
-          ]
-        }
+        regression: cu130BecameCpu('/env/bin/python')
       })
     );
     const box = panel.node.querySelector('.jp-TorchDoctor-regression')!;

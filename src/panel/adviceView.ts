@@ -3,20 +3,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import type { IAdvice, IFinding, IPlan, Verdict } from '../advice/types';
 import { CommandIDs } from '../commands';
 import type { ActionRenderer } from './installView';
-
-/** A DOM element with a class and text; kernel-provided text stays text. */
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className: string,
-  text?: string
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.className = className;
-  if (text !== undefined) {
-    node.textContent = text;
-  }
-  return node;
-}
+import { el } from './dom';
 
 /** The short label and mark of each verdict. */
 export function verdictLabel(

@@ -2,6 +2,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 
 import { CommandIDs } from '../commands';
 import type { IInstallStatus, IRegression } from '../install/types';
+import { el } from './dom';
 
 /** An action button of the panel. */
 export interface IPanelAction {
@@ -13,19 +14,6 @@ export interface IPanelAction {
 
 /** Renders an action button; the panel decides what it runs. */
 export type ActionRenderer = (action: IPanelAction) => HTMLElement;
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className: string,
-  text?: string
-): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.className = className;
-  if (text !== undefined) {
-    node.textContent = text;
-  }
-  return node;
-}
 
 /** The before/after table of a verification. */
 function table(status: IInstallStatus, trans: TranslationBundle): HTMLElement {

@@ -1,6 +1,7 @@
 import { nullTranslator } from '@jupyterlab/translation';
 
 import {
+  cu130BecameCpu,
   FakeModel,
   loadBase,
   loadCase,
@@ -84,19 +85,7 @@ describe('statusSummary', () => {
   it('warns when the build changed since it was verified', () => {
     const report = loadBase('real-torch-cpu');
     const s = reportState(report, {
-      regression: {
-        verified: {
-          kernelName: 'python3',
-          executable: report.python.executable,
-          packages: { torch: '2.14.1+cu130' },
-          device: 'cuda:0',
-          cell: '%pip install torch==2.14.1+cu130',
-          at: new Date(0).toISOString()
-        },
-        changes: [
-          { name: 'torch', verified: '2.14.1+cu130', now: '2.13.0+cpu' }
-        ]
-      }
+      regression: cu130BecameCpu(report.python.executable)
     });
     expect(text(s)).toMatchObject({
       text: 'torch 2.13.0+cpu · no GPU · changed since verified ⚠',
