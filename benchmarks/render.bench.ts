@@ -8,7 +8,7 @@
 import { advise } from '../src/advice/engine';
 import type { IFinding } from '../src/advice/types';
 import { decorate } from '../src/badges/decorator';
-import { badgeOf, UNPROBED } from '../src/badges/badge';
+import { badgeOf, unprobed } from '../src/badges/badge';
 import {
   FakeModel,
   loadBase,
@@ -81,7 +81,7 @@ it('launcher badges: 30 kernelspecs per render', async () => {
     at: new Date(0)
   });
   const badgeFor = (s: { name: string; language: string }) =>
-    s.language !== 'python' ? null : s.name.endsWith('0') ? UNPROBED : cached;
+    s.language !== 'python' ? null : s.name.endsWith('0') ? unprobed() : cached;
   // decorate alone, on freshly built cards (as after a Launcher render):
   const decorateOnly: number[] = [];
   const cards: number[] = [];

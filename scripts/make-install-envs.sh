@@ -5,6 +5,7 @@
 #   install-switch   torch 2.14.1 (the CUDA build) without its CUDA libraries:
 #                    "switch builds" to +cpu on this GPU-less machine
 #   install-fail     ipykernel only: the "unreachable index" test
+#   install-console  ipykernel only: the install from a console
 # Their kernels read no pip configuration (PIP_CONFIG_FILE=/dev/null), so
 # pip sees only the index the install cell names, as on a user's machine.
 set -euo pipefail
@@ -44,3 +45,4 @@ cuda_no_libs() {
 make_env install-fresh "Python (install: fresh)" none
 make_env install-switch "Python (install: switch)" cuda_no_libs
 make_env install-fail "Python (install: fail)" none
+make_env install-console "Python (install: console)" none

@@ -1,7 +1,14 @@
 /**
  * What a launcher badge says for a kernelspec: pure, from its latest probe.
  */
+import {
+  nullTranslator,
+  type TranslationBundle
+} from '@jupyterlab/translation';
+
 import type { IProbeRecord } from '../tokens';
+
+const NULL_TRANS = nullTranslator.load('jupyterlab_torch_doctor');
 
 /** The fit a badge shows. */
 export type BadgeFit =
@@ -21,45 +28,56 @@ export interface IBadge {
 }
 
 /** The badge of a kernelspec nobody has probed yet. */
-export const UNPROBED: IBadge = {
-  fit: 'unknown',
-  text: '?',
-  verdict:
-    'Not probed yet: run "Probe all kernels" from the Torch Doctor panel.',
-  at: null
-};
+export function unprobed(trans: TranslationBundle = NULL_TRANS): IBadge {
+  return {
+    fit: 'unknown',
+    text: '?',
+    verdict: trans.__(
+      'Not probed yet: run "Probe all kernels" from the Torch Doctor panel.'
+    ),
+    at: null
+  };
+}
 
 /** The badge for a finished probe. */
-export function badgeOf(record: IProbeRecord): IBadge {
+export function badgeOf(
+  record: IProbeRecord,
+  trans: TranslationBundle = NULL_TRANS
+): IBadge {
   const at = record.at.toISOString();
   const o = record.outcome;
   switch (o.kind) {
     case 'not-python':
       return {
         fit: 'not-python',
-        text: 'not Python',
-        verdict: `Not a Python kernel (${o.language}).`,
+        text: trans.__('not Python'),
+        verdict: trans.__('Not a Python kernel (%1).', o.language),
         at
       };
     case 'timeout':
       return {
         fit: 'failed',
-        text: '✗ timed out',
-        verdict: 'The kernel did not answer the probe in time.',
+        text: trans.__('✗ timed out'),
+        verdict: trans.__('The kernel did not answer the probe in time.'),
         at
       };
     case 'dead':
     case 'invalid':
     case 'error':
-      return { fit: 'failed', text: '✗ probe failed', verdict: o.message, at };
+      return {
+        fit: 'failed',
+        text: trans.__('✗ probe failed'),
+        verdict: o.message,
+        at
+      };
   }
   const torch = o.report.packages.torch;
   const advice = record.advice;
   if (!torch) {
     return {
       fit: 'no-torch',
-      text: 'no torch',
-      verdict: advice?.summary ?? 'torch is not installed.',
+      text: trans.__('no torch'),
+      verdict: advice?.summary ?? trans.__('torch is not installed.'),
       at
     };
   }
@@ -85,7 +103,10 @@ export function badgeOf(record: IProbeRecord): IBadge {
 let when: Intl.DateTimeFormat | null = null;
 
 /** The badge's tooltip: the verdict and when it was probed. */
-export function badgeTitle(badge: IBadge): string {
+export function badgeTitle(
+  badge: IBadge,
+  trans: TranslationBundle = NULL_TRANS
+): string {
   if (!badge.at) {
     return badge.verdict;
   }
@@ -93,7 +114,7 @@ export function badgeTitle(badge: IBadge): string {
     dateStyle: 'medium',
     timeStyle: 'short'
   });
-  return `${badge.verdict} Probed ${when.format(new Date(badge.at))}.`;
+  return `${badge.verdict} ${trans.__('Probed %1.', when.format(new Date(badge.at)))}`;
 }
 
 /** Whether a value read back from IStateDB is a badge. */

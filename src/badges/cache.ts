@@ -1,4 +1,5 @@
 import type { IStateDB } from '@jupyterlab/statedb';
+import type { TranslationBundle } from '@jupyterlab/translation';
 import type { ReadonlyPartialJSONValue } from '@lumino/coreutils';
 import { Signal, type ISignal } from '@lumino/signaling';
 
@@ -14,9 +15,14 @@ const KEY = 'jupyterlab-torch-doctor:badges';
  */
 export class BadgeCache {
   /** Create the cache and start listening to the model's probes. */
-  constructor(model: ITorchDoctorModel, state: IStateDB | null) {
+  constructor(
+    model: ITorchDoctorModel,
+    state: IStateDB | null,
+    trans?: TranslationBundle
+  ) {
     this._model = model;
     this._state = state;
+    this._trans = trans;
     model.probed.connect(this._onProbed, this);
     this.ready = this._load();
   }
@@ -41,7 +47,7 @@ export class BadgeCache {
   }
 
   private _onProbed(_: ITorchDoctorModel, record: IProbeRecord): void {
-    this._badges.set(record.kernelName, badgeOf(record));
+    this._badges.set(record.kernelName, badgeOf(record, this._trans));
     this._changed.emit(record.kernelName);
     const all: { [name: string]: IBadge } = {};
     this._badges.forEach((b, name) => (all[name] = b));
@@ -65,6 +71,7 @@ export class BadgeCache {
 
   private _model: ITorchDoctorModel;
   private _state: IStateDB | null;
+  private _trans: TranslationBundle | undefined;
   private _badges = new Map<string, IBadge>();
   private _changed = new Signal<this, string>(this);
 }

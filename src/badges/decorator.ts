@@ -2,6 +2,8 @@
  * Badges on the stock Launcher's kernel cards. The Launcher has no badge
  * API, so its rendered cards are decorated; re-running is harmless.
  */
+import type { TranslationBundle } from '@jupyterlab/translation';
+
 import { badgeTitle, type IBadge } from './badge';
 
 /** The class of a badge element. */
@@ -98,7 +100,8 @@ export function cardKernel(
 export function decorate(
   root: HTMLElement,
   specs: ISpecInfo[],
-  badgeFor: (spec: ISpecInfo) => IBadge | null
+  badgeFor: (spec: ISpecInfo) => IBadge | null,
+  trans?: TranslationBundle
 ): number {
   let shown = 0;
   // Dates format slowly; each badge's title is made once per call.
@@ -117,7 +120,7 @@ export function decorate(
     shown++;
     let title = titles.get(badge);
     if (title === undefined) {
-      title = badgeTitle(badge);
+      title = badgeTitle(badge, trans);
       titles.set(badge, title);
     }
     if (!existing) {

@@ -2,7 +2,9 @@ import type { KernelSpec } from '@jupyterlab/services';
 import type { Widget } from '@lumino/widgets';
 
 import type { ITorchDoctorModel } from '../tokens';
-import { UNPROBED } from './badge';
+import type { TranslationBundle } from '@jupyterlab/translation';
+
+import { unprobed, type IBadge } from './badge';
 import type { BadgeCache } from './cache';
 import { decorate, undecorate, type ISpecInfo } from './decorator';
 
@@ -16,7 +18,9 @@ export class LauncherBadges {
     model: ITorchDoctorModel;
     cache: BadgeCache;
     specs: KernelSpec.IManager;
+    trans?: TranslationBundle;
   }) {
+    this._unprobed = unprobed(options.trans);
     this._model = options.model;
     this._cache = options.cache;
     this._specs = options.specs;
@@ -78,7 +82,7 @@ export class LauncherBadges {
       if (cached) {
         return cached;
       }
-      return spec.language.toLowerCase() === 'python' ? UNPROBED : null;
+      return spec.language.toLowerCase() === 'python' ? this._unprobed : null;
     });
   }
 
@@ -104,6 +108,7 @@ export class LauncherBadges {
   }
 
   private _model: ITorchDoctorModel;
+  private _unprobed: IBadge;
   private _cache: BadgeCache;
   private _specs: KernelSpec.IManager;
   private _specInfo: ISpecInfo[] = [];

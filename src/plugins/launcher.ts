@@ -48,8 +48,8 @@ export const launcherPlugin: JupyterFrontEndPlugin<void> = {
       'jupyterlab_torch_doctor'
     );
     const specs = app.serviceManager.kernelspecs;
-    const cache = new BadgeCache(model, stateDB);
-    const badges = new LauncherBadges({ model, cache, specs });
+    const cache = new BadgeCache(model, stateDB, trans);
+    const badges = new LauncherBadges({ model, cache, specs, trans });
     const scan = () => {
       for (const widget of app.shell.widgets('main')) {
         if (isLauncher(widget)) {
@@ -98,7 +98,7 @@ export const launcherPlugin: JupyterFrontEndPlugin<void> = {
                   done,
                   total,
                   record.kernelName,
-                  badgeOf(record).text
+                  badgeOf(record, trans).text
                 )
               });
             }
@@ -121,7 +121,7 @@ export const launcherPlugin: JupyterFrontEndPlugin<void> = {
           return records.map(r => ({
             kernelName: r.kernelName,
             kind: r.outcome.kind,
-            badge: badgeOf(r).text
+            badge: badgeOf(r, trans).text
           }));
         } finally {
           running = false;

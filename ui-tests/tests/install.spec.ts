@@ -183,3 +183,29 @@ test('a declined restart leaves verification pending, then verifies', async ({
     timeout: 120_000
   });
 });
+
+test('in a console, the code is sent on run, then verified', async ({
+  page
+}) => {
+  await page.evaluate(() =>
+    (window as any).jupyterapp.commands.execute('console:create', {
+      kernelPreference: { name: 'install-console' }
+    })
+  );
+  await page.locator('.jp-CodeConsole').waitFor();
+  const panel = await insertPlan(page, CPU_CELL);
+  const install = panel.locator('.jp-TorchDoctor-install');
+  await expect(install).toContainText('send the code to the console');
+  // Nothing was sent yet.
+  await expect(
+    page.locator('.jp-CodeConsole .jp-OutputArea-output')
+  ).toHaveCount(0);
+  await runConfirmed(page, panel, 'install-console');
+  await acceptRestart(page);
+  await expect(install).toHaveAttribute('data-step', 'verified', {
+    timeout: 120_000
+  });
+  await expect(
+    page.locator('.jp-CodeConsole-content .jp-InputArea-editor').first()
+  ).toContainText('%pip install torch==2.13.0+cpu');
+});

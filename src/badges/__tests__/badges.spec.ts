@@ -6,7 +6,7 @@ import { Widget } from '@lumino/widgets';
 import { advise } from '../../advice/engine';
 import { FakeModel, loadBase, loadCase } from '../../__tests__/canned';
 import type { IProbeRecord } from '../../tokens';
-import { badgeOf, UNPROBED } from '../badge';
+import { badgeOf, unprobed } from '../badge';
 import { BadgeCache } from '../cache';
 import { BADGE_CLASS, cardKernel, decorate, undecorate } from '../decorator';
 import { LauncherBadges } from '../launcherBadges';
@@ -92,7 +92,7 @@ describe('decorate', () => {
       s.language === 'python'
         ? s.name === 'torch-cpu'
           ? badgeOf(record(s.name))
-          : UNPROBED
+          : unprobed()
         : null;
     expect(decorate(root, specs, badgeFor)).toBe(4);
     const first = badges(root);
