@@ -169,7 +169,9 @@ export class InstallFlow {
       return this._set(
         kernelId,
         'cancelled',
-        trans.__('Cancelled: nothing ran. The cell stays in the notebook.')
+        host.kind === 'notebook'
+          ? trans.__('Cancelled: nothing ran. The cell stays in the notebook.')
+          : trans.__('Cancelled: nothing ran.')
       );
     }
     this._set(kernelId, 'running', trans.__('pip is running in the kernel…'));
@@ -236,6 +238,8 @@ export class InstallFlow {
     const restarted = this._o.sessionDialogs
       ? await this._o.sessionDialogs
           .restart(target)
+          // A kernel that vanished cannot be restarted: leave it pending.
+          .catch(() => false)
           .finally(() => target.statusChanged.disconnect(onStatus))
       : false;
     if (!restarted) {
@@ -260,9 +264,12 @@ export class InstallFlow {
         [outcome ? outcome.kind : trans.__('the kernel changed')]
       );
     }
-    const v = verifyInstall(pending.plan, pending.ran, pending.before, {
-      ...outcome.report
-    });
+    const v = verifyInstall(
+      pending.plan,
+      pending.ran,
+      pending.before,
+      outcome.report
+    );
     if (v.verified && model.state.kernelName) {
       model.rememberVerified(
         verifiedBuild(
