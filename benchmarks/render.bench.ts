@@ -80,8 +80,10 @@ it('launcher badges: 30 kernelspecs per render', async () => {
     advice: advise(loadBase('real-torch-cpu')),
     at: new Date(0)
   });
+  // One "not probed" badge, as LauncherBadges keeps it.
+  const notProbed = unprobed();
   const badgeFor = (s: { name: string; language: string }) =>
-    s.language !== 'python' ? null : s.name.endsWith('0') ? unprobed() : cached;
+    s.language !== 'python' ? null : s.name.endsWith('0') ? notProbed : cached;
   // decorate alone, on freshly built cards (as after a Launcher render):
   const decorateOnly: number[] = [];
   const cards: number[] = [];
