@@ -106,9 +106,9 @@ export function decorate(
   let shown = 0;
   // Dates format slowly; each badge's title is made once per call.
   const titles = new Map<IBadge, string>();
-  const cards = root.getElementsByClassName('jp-LauncherCard');
-  for (let i = 0; i < cards.length; i++) {
-    const card = cards[i];
+  // A snapshot: a live collection is walked again after every badge added.
+  const cards = Array.from(root.getElementsByClassName('jp-LauncherCard'));
+  for (const card of cards) {
     const parts = cardParts(card);
     const spec = parts.kernelIcon ? specOf(parts, specs) : null;
     const badge = spec ? badgeFor(spec) : null;
