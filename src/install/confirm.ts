@@ -6,16 +6,9 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
 import type { IPlan } from '../advice/types';
+import { appendRow as row } from '../panel/dom';
 import type { IProbeReport } from '../report/types';
 import { sameCell } from './verify';
-
-function row(list: HTMLElement, label: string, value: string): void {
-  const dt = document.createElement('dt');
-  dt.textContent = label;
-  const dd = document.createElement('dd');
-  dd.textContent = value;
-  list.append(dt, dd);
-}
 
 /** Bytes as GB or MB. */
 export function formatBytes(bytes: number): string {

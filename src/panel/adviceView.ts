@@ -3,7 +3,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import type { IAdvice, IFinding, IPlan, Verdict } from '../advice/types';
 import { CommandIDs } from '../commands';
 import type { ActionRenderer } from './installView';
-import { el } from './dom';
+import { appendRow, el } from './dom';
 
 /** The short label and mark of each verdict. */
 export function verdictLabel(
@@ -29,10 +29,7 @@ function finding(f: IFinding): HTMLElement {
   details.appendChild(el('summary', 'jp-TorchDoctor-findingText', f.message));
   const list = el('dl', 'jp-TorchDoctor-evidence');
   for (const [field, value] of Object.entries(f.evidence)) {
-    list.append(
-      el('dt', '', field),
-      el('dd', '', value === null ? 'null' : String(value))
-    );
+    appendRow(list, field, value === null ? 'null' : String(value));
   }
   details.appendChild(list);
   return details;

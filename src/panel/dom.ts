@@ -11,3 +11,12 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   }
   return node;
 }
+
+/** Append a label/value pair to a description list, as text. */
+export function appendRow(
+  list: HTMLElement,
+  label: string,
+  value: string
+): void {
+  list.append(el('dt', '', label), el('dd', '', value));
+}

@@ -10,6 +10,7 @@ import { Widget } from '@lumino/widgets';
 import { torchDoctorIcon } from '../icons';
 import type { IProbeState, ITorchDoctorModel } from '../tokens';
 import { renderAdvice } from './adviceView';
+import { appendRow } from './dom';
 import { describeState, summarizeReport } from './facts';
 import {
   renderInstall,
@@ -124,11 +125,7 @@ export class TorchDoctorPanel extends SidePanel {
     list.className = 'jp-TorchDoctor-facts';
     list.setAttribute('aria-label', this._tr.__('Facts'));
     for (const fact of summarizeReport(report, this._tr)) {
-      const dt = document.createElement('dt');
-      dt.textContent = fact.label;
-      const dd = document.createElement('dd');
-      dd.textContent = fact.value;
-      list.append(dt, dd);
+      appendRow(list, fact.label, fact.value);
     }
     node.appendChild(list);
   }

@@ -47,10 +47,7 @@ export class TorchStatusItem extends Widget {
    * Whether the status bar shows the item: a kernel and the setting on.
    */
   get isActive(): boolean {
-    return (
-      this._model.settings.showStatusItem &&
-      statusSummary(this._model.state, this._tr) !== null
-    );
+    return this._active;
   }
 
   /**
@@ -75,7 +72,8 @@ export class TorchStatusItem extends Widget {
 
   private _update(): void {
     const summary = statusSummary(this._model.state, this._tr);
-    const active = this.isActive;
+    // Kept up to date here: every state and settings change comes through.
+    const active = this._model.settings.showStatusItem && summary !== null;
     // textContent only: GPU names and versions come from the kernel.
     this.node.textContent = summary?.text ?? '';
     this.node.title = summary
@@ -86,8 +84,8 @@ export class TorchStatusItem extends Widget {
       summary ? this._tr.__('Torch Doctor: %1', summary.text) : ''
     );
     this.node.dataset.level = summary?.level ?? 'info';
-    if (active !== this._wasActive) {
-      this._wasActive = active;
+    if (active !== this._active) {
+      this._active = active;
       this._activeStateChanged.emit();
     }
   }
@@ -95,6 +93,6 @@ export class TorchStatusItem extends Widget {
   private _model: ITorchDoctorModel;
   private _onOpen: () => void;
   private _tr: TranslationBundle;
-  private _wasActive = false;
+  private _active = false;
   private _activeStateChanged = new Signal<this, void>(this);
 }
