@@ -3,6 +3,28 @@ import prettierConfig from 'eslint-config-prettier';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+/** One no-restricted-imports block per layer; tests may cross layers. */
+function layers(map) {
+  return Object.entries(map).map(([files, group]) => ({
+    files: [files],
+    ignores: ['**/__tests__/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group,
+              message:
+                'Layers point one way: report <- probe, advice <- install <- panel, badges, status <- plugins.'
+            }
+          ]
+        }
+      ]
+    }
+  }));
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -40,7 +62,11 @@ export default tseslint.config(
       '@typescript-eslint/no-namespace': 'off',
       '@typescript-eslint/no-use-before-define': 'off',
       '@typescript-eslint/no-require-imports': 'off',
-      quotes: ['error', 'single', { avoidEscape: true, allowTemplateLiterals: false }],
+      quotes: [
+        'error',
+        'single',
+        { avoidEscape: true, allowTemplateLiterals: false }
+      ],
       curly: ['error', 'all'],
       eqeqeq: 'error',
       'prefer-arrow-callback': 'error'
@@ -68,5 +94,61 @@ export default tseslint.config(
       globals: { ...globals.node, ...globals.browser }
     }
   },
+  // Layers point one way: report (the contract) <- probe, advice <- install
+  // <- panel, badges, status <- plugins. An upward import fails the lint.
+  ...layers({
+    'src/report/**': [
+      '../probe/*',
+      '../advice/*',
+      '../install/*',
+      '../panel/*',
+      '../badges/*',
+      '../status/*',
+      '../plugins/*',
+      '../model',
+      '../tokens',
+      '../lazy'
+    ],
+    'src/probe/**': [
+      '../advice/*',
+      '../install/*',
+      '../panel/*',
+      '../badges/*',
+      '../status/*',
+      '../plugins/*',
+      '../model',
+      '../tokens',
+      '../lazy'
+    ],
+    'src/advice/**': [
+      '../probe/*',
+      '../install/*',
+      '../panel/*',
+      '../badges/*',
+      '../status/*',
+      '../plugins/*',
+      '../model',
+      '../tokens',
+      '../lazy'
+    ],
+    'src/install/**': [
+      '../probe/*',
+      '../panel/*',
+      '../badges/*',
+      '../status/*',
+      '../plugins/*',
+      '../model'
+    ],
+    'src/{panel,badges,status}/**': ['../plugins/*', '../model'],
+    'src/tokens.ts': [
+      './probe/*',
+      './install/!(types)',
+      './advice/!(types)',
+      './panel/*',
+      './badges/*',
+      './status/*',
+      './plugins/*'
+    ]
+  }),
   prettierConfig
 );

@@ -15,7 +15,7 @@ export type {
   ProbePhase
 } from './tokens';
 export type { IProbeReport } from './report/types';
-export type { ProbeOutcome } from './probe/runner';
+export type { ProbeOutcome } from './report/outcome';
 
 /**
  * The plugins of jupyterlab-torch-doctor: the shared model, the sidebar,

@@ -11,7 +11,7 @@ import type { IAdvice } from './advice/types';
 import type { IInstallStatus, IVerifiedBuild } from './install/types';
 import { detectRegression } from './install/verify';
 import { heavy, type IHeavy } from './lazy';
-import type { ProbeOutcome } from './probe/runner';
+import type { ProbeOutcome } from './report/outcome';
 import type {
   IProbeRecord,
   IProbeSettings,

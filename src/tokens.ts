@@ -8,7 +8,7 @@ import type {
   IRegression,
   IVerifiedBuild
 } from './install/types';
-import type { ProbeOutcome } from './probe/runner';
+import type { ProbeOutcome } from './report/outcome';
 
 /**
  * Where the model is in probing the current kernel.

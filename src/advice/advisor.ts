@@ -1,8 +1,9 @@
+import { liveKey } from '../report/outcome';
 import type { IPackageBuild, IProbeReport } from '../report/types';
 import { acceleratorVariants, releasesFor, variantFits } from './fit';
 import type { IHardware } from './hardware';
 import { MATRIX, type IRelease } from './matrix';
-import { buildPlan, describeVariant, liveKey } from './plan';
+import { buildPlan, describeVariant } from './plan';
 import type {
   IAdviceSettings,
   IFinding,

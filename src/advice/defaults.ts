@@ -1,3 +1,4 @@
+import { MANAGED_PACKAGES } from '../report/packages';
 import type { IAdviceSettings } from './types';
 
 /**
@@ -8,7 +9,7 @@ import type { IAdviceSettings } from './types';
 export const DEFAULT_ADVICE_SETTINGS: IAdviceSettings = {
   channel: 'stable',
   indexBaseUrl: 'https://download.pytorch.org/whl',
-  packages: ['torch', 'torchvision', 'torchaudio'],
+  packages: [...MANAGED_PACKAGES],
   cudaPolicy: 'pytorch-default',
   allowOlderTorch: true
 };

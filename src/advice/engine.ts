@@ -1,4 +1,4 @@
-import { checkReport } from '../probe/parse';
+import { checkReport } from '../report/check';
 import type { IProbeReport } from '../report/types';
 import { Advisor, jetsonPlan } from './advisor';
 import { DEFAULT_ADVICE_SETTINGS } from './defaults';

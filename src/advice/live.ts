@@ -1,4 +1,4 @@
-import type { IIndexQuery } from '../probe/indexCheck';
+import type { IIndexQuery } from '../report/outcome';
 import type { IAdvice } from './types';
 
 /**

@@ -1,3 +1,5 @@
+import { liveKey } from '../report/outcome';
+import { isManagedPackage } from '../report/packages';
 import type { IProbeReport } from '../report/types';
 import type { IHardware } from './hardware';
 import { MATRIX, type IRelease } from './matrix';
@@ -49,11 +51,6 @@ export function describeVariant(variant: string): string {
   );
 }
 
-/** The key of a live index answer. */
-export function liveKey(index: string | null, project: string): string {
-  return `${index ?? 'pypi'}|${project}`;
-}
-
 function pin(name: string, version: string, variant: string): string {
   return variant === 'default' ? `${version}` : `${version}+${variant}`;
 }
@@ -92,9 +89,7 @@ export function buildPlan(
   const nightly = settings.channel === 'nightly';
   const index = indexUrl(variant, settings);
   const installed = report.packages;
-  const managed = settings.packages.filter(p =>
-    ['torch', 'torchvision', 'torchaudio'].includes(p)
-  );
+  const managed = settings.packages.filter(isManagedPackage);
   const names = [
     'torch',
     ...managed.filter(

@@ -103,9 +103,4 @@ export interface IAdvice {
   missing: string[];
 }
 
-/**
- * Live index answer: for each index URL and project, the wheel file names found.
- */
-export interface ILiveIndex {
-  [indexUrlAndProject: string]: string[] | null;
-}
+export type { ILiveIndex } from '../report/outcome';

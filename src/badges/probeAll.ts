@@ -5,7 +5,7 @@
 import type { Kernel } from '@jupyterlab/services';
 
 import { heavy } from '../lazy';
-import type { ProbeOutcome } from '../probe/runner';
+import type { ProbeOutcome } from '../report/outcome';
 import type { IProbeRecord, IProbeSettings } from '../tokens';
 
 /** Options of {@link probeAll}. */

@@ -6,7 +6,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
 import type { IPlan } from '../advice/types';
-import { appendRow as row } from '../panel/dom';
+import { appendRow as row } from '../dom';
 import type { IProbeReport } from '../report/types';
 import { sameCell } from './verify';
 

@@ -3,6 +3,7 @@
  * the plan promised? Pure functions over two probe reports.
  */
 import type { IPlan, IPlannedPackage } from '../advice/types';
+import { MANAGED_PACKAGES, type ManagedPackage } from '../report/packages';
 import type { IProbeReport } from '../report/types';
 import type { IBeforeAfter, IRegression, IVerifiedBuild } from './types';
 
@@ -21,8 +22,8 @@ export function sameCell(a: string, b: string): boolean {
   return norm(a) === norm(b);
 }
 
-type Name = 'torch' | 'torchvision' | 'torchaudio';
-const NAMES: Name[] = ['torch', 'torchvision', 'torchaudio'];
+type Name = ManagedPackage;
+const NAMES = MANAGED_PACKAGES;
 
 /**
  * Compare the deep-checked report after the install with the plan.

@@ -3,7 +3,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import type { IAdvice, IFinding, IPlan, Verdict } from '../advice/types';
 import { CommandIDs } from '../commands';
 import type { ActionRenderer } from './installView';
-import { appendRow, el } from './dom';
+import { appendRow, el } from '../dom';
 
 /** The short label and mark of each verdict. */
 export function verdictLabel(

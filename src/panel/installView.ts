@@ -2,7 +2,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 
 import { CommandIDs } from '../commands';
 import type { IInstallStatus, IRegression } from '../install/types';
-import { el } from './dom';
+import { el } from '../dom';
 
 /** An action button of the panel. */
 export interface IPanelAction {

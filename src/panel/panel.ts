@@ -10,7 +10,7 @@ import { Widget } from '@lumino/widgets';
 import { torchDoctorIcon } from '../icons';
 import type { IProbeState, ITorchDoctorModel } from '../tokens';
 import { renderAdvice } from './adviceView';
-import { appendRow } from './dom';
+import { appendRow } from '../dom';
 import { describeState, summarizeReport } from './facts';
 import {
   renderInstall,

@@ -16,6 +16,7 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import type { Widget } from '@lumino/widgets';
 
 import { CommandIDs } from '../commands';
+import { isManagedPackage } from '../report/packages';
 import { DEFAULT_SETTINGS, TorchDoctorModel } from '../model';
 import { reportText } from '../panel/reportText';
 import { ITorchDoctorModel, type IProbeSettings } from '../tokens';
@@ -175,9 +176,7 @@ namespace Private {
         ? (c['indexBaseUrl'] as string)
         : d.indexBaseUrl;
     const packages = Array.isArray(c['packages'])
-      ? (c['packages'] as string[]).filter(p =>
-          ['torch', 'torchvision', 'torchaudio'].includes(p)
-        )
+      ? (c['packages'] as unknown[]).filter(isManagedPackage)
       : d.packages;
     return {
       probeTimeoutMs: num('probeTimeout', d.probeTimeoutMs / 1000) * 1000,

@@ -1,24 +1,17 @@
 import type { Kernel } from '@jupyterlab/services';
 import Ajv, { type ValidateFunction } from 'ajv';
 
-import type { ILiveIndex } from '../advice/types';
-import { liveKey } from '../advice/plan';
+import {
+  liveKey,
+  type IIndexQuery,
+  type ILiveIndex,
+  type IndexCheckOutcome
+} from '../report/outcome';
 import { buildProbeCode } from './code';
 import { deadline, executeSilent, failureMessage } from './silent';
 
 /** The vendor MIME type of the index check's display_data. */
 export const INDEX_MIME = 'application/vnd.jupyterlab-torch-doctor.index+json';
-
-/** One project on one index. */
-export interface IIndexQuery {
-  index: string;
-  project: string;
-}
-
-/** The index check's answer, or why there is none. */
-export type IndexCheckOutcome =
-  | { kind: 'ok'; live: ILiveIndex; errors: string[] }
-  | { kind: 'failed'; message: string };
 
 const SCHEMA = {
   type: 'object',

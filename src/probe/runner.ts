@@ -1,8 +1,8 @@
 import type { Kernel } from '@jupyterlab/services';
 
-import type { IProbeReport } from '../report/types';
+import { checkReport } from '../report/check';
+import type { ProbeOutcome } from '../report/outcome';
 import { buildProbeCode, PROBE_MIME, type IProbeArgs } from './code';
-import { checkReport } from './parse';
 import {
   deadline,
   executeSilent,
@@ -10,24 +10,6 @@ import {
   TIMEOUT,
   type IDeadline
 } from './silent';
-
-/**
- * What a probe of one kernel came to. Each failure is a state of its own, so
- * the UI can say exactly what happened.
- */
-export type ProbeOutcome =
-  | {
-      kind: 'report';
-      kernelId: string;
-      report: IProbeReport;
-      /** Milliseconds from sending the request to a validated report. */
-      roundTripMs: number;
-    }
-  | { kind: 'not-python'; kernelId: string; language: string }
-  | { kind: 'timeout'; kernelId: string; waitedForBusyKernel: boolean }
-  | { kind: 'dead'; kernelId: string; message: string }
-  | { kind: 'invalid'; kernelId: string; message: string }
-  | { kind: 'error'; kernelId: string; message: string };
 
 /**
  * Options for {@link probeKernel}.

@@ -1,7 +1,7 @@
 import Ajv, { type ValidateFunction } from 'ajv';
 
-import schema from '../report/probe-report.schema.json';
-import type { IProbeReport } from '../report/types';
+import schema from './probe-report.schema.json';
+import type { IProbeReport } from './types';
 
 /** Replies larger than this are rejected unread (a real report is ~10 kB). */
 export const MAX_REPORT_CHARS = 1_000_000;
