@@ -11,6 +11,7 @@ import type { IAdvice } from './advice/types';
 import type { IInstallStatus, IVerifiedBuild } from './install/types';
 import { detectRegression } from './install/verify';
 import { heavy, type IHeavy } from './lazy';
+import { msg } from './report/message';
 import type { ProbeOutcome } from './report/outcome';
 import type {
   IProbeRecord,
@@ -196,7 +197,14 @@ export class TorchDoctorModel implements ITorchDoctorModel {
         }
       });
     } catch (reason) {
-      outcome = { kind: 'error', kernelId: id, message: String(reason) };
+      outcome = {
+        kind: 'error',
+        kernelId: id,
+        message: msg(
+          'Torch Doctor could not load its probe: %1',
+          String(reason)
+        )
+      };
     }
     this._inflight.delete(id);
     if (this._isDisposed) {

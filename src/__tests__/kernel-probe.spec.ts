@@ -14,6 +14,7 @@ import { KernelManager, type Kernel } from '@jupyterlab/services';
 import { probeKernel } from '../probe/runner';
 import { PROBE_MIME } from '../probe/code';
 import { envPython, startServer } from './realServer';
+import { english } from '../report/message';
 
 const TORCH_CPU = envPython('torch-cpu');
 
@@ -229,7 +230,7 @@ describe('probeKernel with a real ipykernel', () => {
     const source = `from IPython.display import display\ndisplay({"${PROBE_MIME}": {"schema_version": 1, "python": 3}}, raw=True)\n`;
     const outcome = await probeKernel(kernel, { timeoutMs: 30_000, source });
     expect(outcome.kind).toBe('invalid');
-    expect((outcome as any).message).toMatch(
+    expect(english((outcome as any).message)).toMatch(
       /does not match the report schema/
     );
   });
@@ -238,14 +239,14 @@ describe('probeKernel with a real ipykernel', () => {
     const source = `from IPython.display import display\ndisplay({"${PROBE_MIME}": {"schema_version": 99}}, raw=True)\n`;
     const outcome = await probeKernel(kernel, { timeoutMs: 30_000, source });
     expect(outcome.kind).toBe('invalid');
-    expect((outcome as any).message).toMatch(/schema version 99/);
+    expect(english((outcome as any).message)).toMatch(/schema version 99/);
   });
 
   it('rejects an oversized reply', async () => {
     const source = `from IPython.display import display\ndisplay({"${PROBE_MIME}": {"schema_version": 1, "pad": "x" * 2_000_000}}, raw=True)\n`;
     const outcome = await probeKernel(kernel, { timeoutMs: 30_000, source });
     expect(outcome.kind).toBe('invalid');
-    expect((outcome as any).message).toMatch(/too large/);
+    expect(english((outcome as any).message)).toMatch(/too large/);
   });
 
   it('reports an exception raised by the probe code', async () => {
@@ -254,7 +255,7 @@ describe('probeKernel with a real ipykernel', () => {
       source: 'raise RuntimeError("boom")'
     });
     expect(outcome.kind).toBe('error');
-    expect((outcome as any).message).toMatch(/RuntimeError: boom/);
+    expect(english((outcome as any).message)).toMatch(/RuntimeError: boom/);
   });
 });
 
@@ -279,7 +280,7 @@ describe('probeKernel edge cases', () => {
       .done.catch(() => undefined);
     const outcome = await probeKernel(kernel, { timeoutMs: 30_000 });
     expect(outcome.kind).toBe('dead');
-    expect((outcome as any).message).toMatch(/died or restarted/);
+    expect(english((outcome as any).message)).toMatch(/died or restarted/);
     // Let the connection's reconnect settle first: a shutdown in the middle
     // rejects services' internal reconnect promise. Cleanup never fails the test.
     await waitFor(() => kernel.connectionStatus === 'connected').catch(

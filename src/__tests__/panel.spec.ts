@@ -11,6 +11,7 @@ import {
   NO_KERNEL,
   reportState
 } from './canned';
+import { msg } from '../report/message';
 
 describe('TorchDoctorPanel', () => {
   it('renders the verdict, findings with evidence, plans and facts of a real report', () => {
@@ -54,7 +55,7 @@ describe('TorchDoctorPanel', () => {
     });
     expect(status()).toMatch(/Timed out waiting for the busy kernel/);
     model.set({
-      outcome: { kind: 'dead', kernelId: 'k', message: 'The kernel died.' }
+      outcome: { kind: 'dead', kernelId: 'k', message: msg('The kernel died.') }
     });
     expect(status()).toBe('The kernel died.');
     expect(panel.node.querySelector('[role="alert"]')).not.toBeNull();

@@ -7,6 +7,7 @@ import { readHardware } from './hardware';
 import { MATRIX } from './matrix';
 import { contextRules, installedRules, platformRules } from './rules';
 import type { IAdvice, IAdviceSettings, ILiveIndex, Verdict } from './types';
+import { english } from '../report/message';
 
 export { DEFAULT_ADVICE_SETTINGS } from './defaults';
 
@@ -63,7 +64,7 @@ export function advise(
         {
           id: 'report-invalid',
           severity: 'error',
-          message: check.message,
+          message: english(check.message),
           evidence: {}
         }
       ],

@@ -7,6 +7,7 @@ import {
 } from '@jupyterlab/translation';
 
 import type { IProbeRecord } from '../tokens';
+import { tr } from '../report/message';
 
 const NULL_TRANS = nullTranslator.load('jupyterlab_torch_doctor');
 
@@ -67,7 +68,7 @@ export function badgeOf(
       return {
         fit: 'failed',
         text: trans.__('✗ probe failed'),
-        verdict: o.message,
+        verdict: tr(trans, o.message),
         at
       };
   }

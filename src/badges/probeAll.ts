@@ -5,6 +5,7 @@
 import type { Kernel } from '@jupyterlab/services';
 
 import { heavy } from '../lazy';
+import { msg } from '../report/message';
 import type { ProbeOutcome } from '../report/outcome';
 import type { IProbeRecord, IProbeSettings } from '../tokens';
 
@@ -69,8 +70,8 @@ async function probeOne(
             kind: 'error',
             kernelId: kernel?.id ?? '',
             message: kernel
-              ? `The kernel failed: ${message}.`
-              : `The kernel failed to start: ${message}`
+              ? msg('The kernel failed: %1.', message)
+              : msg('The kernel failed to start: %1', message)
           };
   } finally {
     // A kernel that started after its timeout is shut down as well.

@@ -2,6 +2,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 
 import type { IProbeReport } from '../report/types';
 import type { IProbeState } from '../tokens';
+import { tr } from '../report/message';
 
 /**
  * One labelled line of the panel's fact list.
@@ -64,10 +65,9 @@ export function describeState(
         kind: 'error'
       };
     case 'dead':
-      return { text: outcome.message, kind: 'error' };
     case 'invalid':
     case 'error':
-      return { text: outcome.message, kind: 'error' };
+      return { text: tr(trans, outcome.message), kind: 'error' };
     default:
       return { text: trans.__('Not probed yet.'), kind: 'info' };
   }

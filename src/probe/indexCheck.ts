@@ -7,6 +7,7 @@ import {
   type ILiveIndex,
   type IndexCheckOutcome
 } from '../report/outcome';
+import { msg } from '../report/message';
 import { buildProbeCode } from './code';
 import { deadline, executeSilent, failureMessage } from './silent';
 
@@ -70,8 +71,8 @@ export async function checkIndex(
         kind: 'failed',
         message:
           r.end === 'timeout'
-            ? 'The index check timed out.'
-            : 'The kernel died or restarted.'
+            ? msg('The index check timed out.')
+            : msg('The kernel died or restarted.')
       };
     }
     const failure = failureMessage(r, 'index check');
@@ -80,7 +81,10 @@ export async function checkIndex(
     }
     validate = validate ?? new Ajv({ strict: false }).compile(SCHEMA);
     if (!validate(r.payload)) {
-      return { kind: 'failed', message: 'The index check reply is malformed.' };
+      return {
+        kind: 'failed',
+        message: msg('The index check reply is malformed.')
+      };
     }
     const live: ILiveIndex = {};
     const errors: string[] = [];

@@ -1,6 +1,7 @@
 import type { Kernel } from '@jupyterlab/services';
 
 import { checkReport } from '../report/check';
+import { msg } from '../report/message';
 import type { ProbeOutcome } from '../report/outcome';
 import { buildProbeCode, PROBE_MIME, type IProbeArgs } from './code';
 import {
@@ -38,7 +39,11 @@ export async function probeKernel(
   const kernelId = kernel.id;
   const started = performance.now();
   if (kernel.isDisposed || kernel.status === 'dead') {
-    return { kind: 'dead', kernelId, message: 'The kernel is not running.' };
+    return {
+      kind: 'dead',
+      kernelId,
+      message: msg('The kernel is not running.')
+    };
   }
   const until = deadline(options.timeoutMs);
   try {
@@ -85,7 +90,7 @@ namespace Private {
       return {
         kind: 'dead',
         kernelId,
-        message: 'The kernel died or restarted while it was being probed.'
+        message: msg('The kernel died or restarted while it was being probed.')
       };
     }
     const failure = failureMessage(r, 'probe');

@@ -1,5 +1,7 @@
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
 
+import { msg, type IMessage } from '../report/message';
+
 /** Marker for a deadline that passed. */
 export const TIMEOUT = Symbol('timeout');
 
@@ -132,22 +134,28 @@ export async function executeSilent(
 /**
  * A message for a request that produced no payload, or null if it did.
  */
-export function failureMessage(r: ISilentResult, what: string): string | null {
+export function failureMessage(
+  r: ISilentResult,
+  what: 'probe' | 'index check' | 'job'
+): IMessage | null {
   if (r.payload !== undefined) {
     return null;
   }
   const status = (r.reply as { status?: string } | null)?.status;
   if (status === 'aborted') {
-    return `The kernel skipped the ${what} because an earlier cell failed. Try again.`;
+    return msg(
+      'The kernel skipped the %1 because an earlier cell failed. Try again.',
+      what
+    );
   }
   if (r.raised || status === 'error') {
     const reply = r.reply as { ename?: string; evalue?: string } | null;
     const message =
       r.raised || `${reply?.ename ?? 'Error'}: ${reply?.evalue ?? ''}`;
-    return `The ${what} failed in the kernel: ${message}`;
+    return msg('The %1 failed in the kernel: %2', what, message);
   }
   const tail = r.stderr.trim().slice(-500);
-  return (
-    `The kernel sent no ${what} result.` + (tail ? ` stderr: ${tail}` : '')
-  );
+  return tail
+    ? msg('The kernel sent no %1 result. stderr: %2', what, tail)
+    : msg('The kernel sent no %1 result.', what);
 }

@@ -1,6 +1,7 @@
 import Ajv, { type ValidateFunction } from 'ajv';
 
 import schema from './probe-report.schema.json';
+import { msg, type IMessage } from './message';
 import type { IProbeReport } from './types';
 
 /** Replies larger than this are rejected unread (a real report is ~10 kB). */
@@ -11,7 +12,7 @@ export const MAX_REPORT_CHARS = 1_000_000;
  */
 export type ReportCheck =
   | { ok: true; report: IProbeReport }
-  | { ok: false; message: string; problems: string[] };
+  | { ok: false; message: IMessage; problems: string[] };
 
 let validator: ValidateFunction | null = null;
 
@@ -33,21 +34,25 @@ export function checkReport(data: unknown): ReportCheck {
   } catch {
     return {
       ok: false,
-      message: 'The probe reply is not JSON.',
+      message: msg('The probe reply is not JSON.'),
       problems: ['not JSON']
     };
   }
   if (size > MAX_REPORT_CHARS) {
     return {
       ok: false,
-      message: `The probe reply is too large (${size} characters; the limit is ${MAX_REPORT_CHARS}).`,
+      message: msg(
+        'The probe reply is too large (%1 characters; the limit is %2).',
+        size,
+        MAX_REPORT_CHARS
+      ),
       problems: ['too large']
     };
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     return {
       ok: false,
-      message: 'The probe reply is not a JSON object.',
+      message: msg('The probe reply is not a JSON object.'),
       problems: ['not an object']
     };
   }
@@ -55,7 +60,10 @@ export function checkReport(data: unknown): ReportCheck {
   if (version !== 1) {
     return {
       ok: false,
-      message: `The probe reply has schema version ${JSON.stringify(version)}; this extension reads version 1.`,
+      message: msg(
+        'The probe reply has schema version %1; this extension reads version 1.',
+        JSON.stringify(version) ?? 'undefined'
+      ),
       problems: ['schema_version']
     };
   }
@@ -67,7 +75,10 @@ export function checkReport(data: unknown): ReportCheck {
       .map(e => `${e.instancePath || '(report)'} ${e.message ?? ''}`.trim());
     return {
       ok: false,
-      message: `The probe reply does not match the report schema: ${problems[0] ?? ''}`,
+      message: msg(
+        'The probe reply does not match the report schema: %1',
+        problems[0] ?? ''
+      ),
       problems
     };
   }

@@ -2,6 +2,7 @@
  * The outcomes of asking a kernel: what a probe or an index check came to.
  * Probe, advice, install and the views all read these; none of them owns it.
  */
+import type { IMessage } from './message';
 import type { IProbeReport } from './types';
 
 /**
@@ -18,9 +19,9 @@ export type ProbeOutcome =
     }
   | { kind: 'not-python'; kernelId: string; language: string }
   | { kind: 'timeout'; kernelId: string; waitedForBusyKernel: boolean }
-  | { kind: 'dead'; kernelId: string; message: string }
-  | { kind: 'invalid'; kernelId: string; message: string }
-  | { kind: 'error'; kernelId: string; message: string };
+  | { kind: 'dead'; kernelId: string; message: IMessage }
+  | { kind: 'invalid'; kernelId: string; message: IMessage }
+  | { kind: 'error'; kernelId: string; message: IMessage };
 
 /** One project on one index. */
 export interface IIndexQuery {
@@ -39,7 +40,7 @@ export interface ILiveIndex {
 /** The index check's answer, or why there is none. */
 export type IndexCheckOutcome =
   | { kind: 'ok'; live: ILiveIndex; errors: string[] }
-  | { kind: 'failed'; message: string };
+  | { kind: 'failed'; message: IMessage };
 
 /**
  * The key of one index and project in an {@link ILiveIndex}; null is PyPI.

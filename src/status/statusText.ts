@@ -7,6 +7,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import type { IAdvice } from '../advice/types';
 import type { IProbeReport } from '../report/types';
 import type { IProbeState } from '../tokens';
+import { tr } from '../report/message';
 
 /** How the item looks: its colour follows the level. */
 export type StatusLevel = 'ok' | 'warn' | 'error' | 'busy' | 'info';
@@ -124,14 +125,14 @@ export function statusSummary(
     case 'dead':
       return {
         text: trans.__('torch: kernel dead'),
-        title: outcome.message,
+        title: tr(trans, outcome.message),
         level: 'error'
       };
     case 'invalid':
     case 'error':
       return {
         text: trans.__('torch: probe failed'),
-        title: outcome.message,
+        title: tr(trans, outcome.message),
         level: 'error'
       };
   }

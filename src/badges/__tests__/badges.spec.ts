@@ -11,6 +11,7 @@ import { BadgeCache } from '../cache';
 import { BADGE_CLASS, cardKernel, decorate, undecorate } from '../decorator';
 import { LauncherBadges } from '../launcherBadges';
 import { kernelCard, launcherHtml, manySpecs } from './launcherDom';
+import { msg } from '../../report/message';
 
 const record = (
   kernelName: string,
@@ -53,7 +54,7 @@ describe('badgeOf', () => {
       fail({
         kind: 'error',
         kernelId: '',
-        message: 'The kernel failed to start: 500'
+        message: msg('The kernel failed to start: %1', 500)
       })
     ).toMatchObject({
       fit: 'failed',

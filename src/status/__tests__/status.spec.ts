@@ -10,6 +10,7 @@ import {
 } from '../../__tests__/canned';
 import { TorchStatusItem } from '../statusItem';
 import { shortGpuName, statusSummary } from '../statusText';
+import { msg } from '../../report/message';
 
 const trans = nullTranslator.load('jupyterlab_torch_doctor');
 const text = (s: Parameters<typeof statusSummary>[0]) =>
@@ -66,13 +67,17 @@ describe('statusSummary', () => {
     expect(
       text({
         ...done,
-        outcome: { kind: 'dead', kernelId: 'k', message: 'The kernel died.' }
+        outcome: {
+          kind: 'dead',
+          kernelId: 'k',
+          message: msg('The kernel died.')
+        }
       })
     ).toMatchObject({ text: 'torch: kernel dead', level: 'error' });
     expect(
       text({
         ...done,
-        outcome: { kind: 'invalid', kernelId: 'k', message: 'bad' }
+        outcome: { kind: 'invalid', kernelId: 'k', message: msg('bad') }
       })?.text
     ).toBe('torch: probe failed');
   });
