@@ -1,45 +1,36 @@
 import type { ISessionContext } from '@jupyterlab/apputils';
-import type { Kernel } from '@jupyterlab/services';
 import type { IChangedArgs } from '@jupyterlab/coreutils';
+import type { Kernel } from '@jupyterlab/services';
 import type { IStateDB } from '@jupyterlab/statedb';
-import type { ReadonlyPartialJSONValue } from '@lumino/coreutils';
 import { Signal, type ISignal } from '@lumino/signaling';
 
-import { DEFAULT_ADVICE_SETTINGS } from './advice/defaults';
 import { indexQueries } from './advice/live';
-import type { IAdvice } from './advice/types';
 import type { IInstallStatus, IVerifiedBuild } from './install/types';
-import { detectRegression } from './install/verify';
-import { heavy, type IHeavy } from './lazy';
+import { heavy } from './lazy';
+import {
+  KernelRecord,
+  noKernelState,
+  type IInflight,
+  type ILiveCheck
+} from './record';
 import { msg } from './report/message';
-import type { ProbeOutcome } from './report/outcome';
+import { liveKey, type ILiveIndex, type ProbeOutcome } from './report/outcome';
+import { changesAdvice, DEFAULT_SETTINGS } from './settings';
+import { StoredMap } from './stateStore';
 import type {
   IProbeRecord,
   IProbeSettings,
   IProbeState,
-  ITorchDoctorModel,
-  ProbePhase
+  ITorchDoctorModel
 } from './tokens';
+
+export { DEFAULT_SETTINGS } from './settings';
 
 /** The IStateDB key of the verified builds, per kernelspec. */
 const VERIFIED_KEY = 'jupyterlab-torch-doctor:verified';
 
 /**
- * Defaults for the settings; schema/plugin.json holds the same values.
- */
-export const DEFAULT_SETTINGS: IProbeSettings = {
-  ...DEFAULT_ADVICE_SETTINGS,
-  liveIndexCheck: true,
-  probeTimeoutMs: 30_000,
-  commandTimeoutS: 3,
-  deepTimeoutS: 120,
-  autoProbe: true,
-  showStatusItem: true,
-  showLauncherBadges: true
-};
-
-/**
- * The shared model: follows one session context and probes its kernel.
+ * The shared model: one record per kernel, selected by the active session.
  */
 export class TorchDoctorModel implements ITorchDoctorModel {
   /**
@@ -51,17 +42,23 @@ export class TorchDoctorModel implements ITorchDoctorModel {
     options: { state?: IStateDB | null } = {}
   ) {
     this._settings = { ...DEFAULT_SETTINGS, ...settings };
-    this._state = options.state ?? null;
+    this._verifiedStore = new StoredMap(
+      options.state ?? null,
+      VERIFIED_KEY,
+      Private.isVerified
+    );
     this.ready = this._loadVerified();
   }
 
-  /**
-   * Resolves when the remembered builds are loaded.
-   */
+  /** Resolves when the remembered builds are loaded. */
   readonly ready: Promise<void>;
 
   get target(): ISessionContext | null {
     return this._target;
+  }
+
+  get selected(): string | null {
+    return this._target?.session?.kernel?.id ?? null;
   }
 
   get settings(): IProbeSettings {
@@ -70,6 +67,10 @@ export class TorchDoctorModel implements ITorchDoctorModel {
 
   get stateChanged(): ISignal<ITorchDoctorModel, IProbeState> {
     return this._stateChanged;
+  }
+
+  get recordChanged(): ISignal<ITorchDoctorModel, IProbeState> {
+    return this._recordChanged;
   }
 
   get settingsChanged(): ISignal<ITorchDoctorModel, IProbeSettings> {
@@ -81,85 +82,67 @@ export class TorchDoctorModel implements ITorchDoctorModel {
   }
 
   get state(): IProbeState {
-    const kernel = this._kernel();
-    const cached = kernel ? this._outcomes.get(kernel.id) : undefined;
-    let phase: ProbePhase = 'no-kernel';
-    if (kernel) {
-      phase = this._inflight.get(kernel.id) ?? (cached ? 'done' : 'idle');
-    }
-    const outcome = cached?.outcome ?? null;
-    return {
-      phase,
-      kernelId: kernel?.id ?? null,
-      kernelDisplayName: kernel
-        ? (this._target?.kernelDisplayName ?? null)
-        : null,
-      kernelName: kernel?.name ?? null,
-      outcome,
-      advice: cached?.advice ?? null,
-      probedAt: cached?.at ?? null,
-      install: (kernel && this._installs.get(kernel.id)) ?? null,
-      regression:
-        kernel && outcome?.kind === 'report'
-          ? detectRegression(
-              this._verified.get(kernel.name) ?? null,
-              outcome.report
-            )
-          : null
-    };
+    const rec = this._selectedRecord();
+    return rec ? this._stateOf(rec) : noKernelState();
   }
 
-  /**
-   * Whether the model has been disposed.
-   */
+  /** Whether the model has been disposed. */
   get isDisposed(): boolean {
     return this._isDisposed;
   }
 
+  stateOf(kernelId: string): IProbeState | null {
+    const rec = this._records.get(kernelId);
+    return rec ? this._stateOf(rec) : null;
+  }
+
+  sessionOf(kernelId: string): ISessionContext | null {
+    const rec = this._records.get(kernelId);
+    const s = rec?.session;
+    return s && !s.isDisposed && s.session?.kernel?.id === kernelId ? s : null;
+  }
+
   setTarget(target: ISessionContext | null): void {
-    if (target === this._target) {
+    if (target === this._target || this._isDisposed) {
       return;
-    }
-    if (this._target) {
-      this._target.kernelChanged.disconnect(this._onKernelChanged, this);
-      this._target.statusChanged.disconnect(this._onStatusChanged, this);
-      this._target.disposed.disconnect(this._onTargetDisposed, this);
     }
     this._target = target;
     if (target) {
-      target.kernelChanged.connect(this._onKernelChanged, this);
-      target.statusChanged.connect(this._onStatusChanged, this);
-      target.disposed.connect(this._onTargetDisposed, this);
-      const kernel = this._kernel();
-      if (kernel && !this._outcomes.has(kernel.id)) {
-        this._autoProbe(kernel);
+      this._watch(target);
+      const rec = this._recordOf(target);
+      if (rec && !rec.outcome) {
+        this._autoProbe(rec);
       }
     }
-    this._emit();
+    this._emitSelected();
   }
 
   updateSettings(settings: Partial<IProbeSettings>): void {
-    this._settings = { ...this._settings, ...settings };
+    const before = this._settings;
+    this._settings = { ...before, ...settings };
+    if (changesAdvice(before, this._settings)) {
+      this._settingsVersion++;
+      void this._readviseAll();
+    }
     this._settingsChanged.emit(this.settings);
   }
 
   setInstallStatus(kernelId: string, status: IInstallStatus | null): void {
-    if (status) {
-      this._installs.set(kernelId, status);
-    } else {
-      this._installs.delete(kernelId);
+    const rec = this._records.get(kernelId);
+    if (rec) {
+      rec.install = status;
+      this._changed(rec);
     }
-    this._emit();
   }
 
   rememberVerified(build: IVerifiedBuild): void {
     this._verified.set(build.kernelName, build);
-    this._emit();
-    const all: { [name: string]: IVerifiedBuild } = {};
-    this._verified.forEach((b, name) => (all[name] = b));
-    void this._state
-      ?.save(VERIFIED_KEY, all as unknown as ReadonlyPartialJSONValue)
-      .catch(reason => console.warn('Torch Doctor: cannot save', reason));
+    this._verifiedStore.save(this._verified);
+    this._records.forEach(rec => {
+      if (rec.kernelName === build.kernelName) {
+        this._changed(rec);
+      }
+    });
   }
 
   publish(record: IProbeRecord): void {
@@ -168,19 +151,122 @@ export class TorchDoctorModel implements ITorchDoctorModel {
     }
   }
 
-  async probe(options: { deep?: boolean } = {}): Promise<ProbeOutcome | null> {
-    const kernel = this._kernel();
-    if (!kernel) {
-      this._emit();
-      return null;
+  probe(
+    options: { deep?: boolean; kernelId?: string } = {}
+  ): Promise<ProbeOutcome | null> {
+    const rec = options.kernelId
+      ? this._records.get(options.kernelId)
+      : this._selectedRecord();
+    const kernel = rec?.connection();
+    if (!rec || !kernel || this._isDisposed) {
+      this._emitSelected();
+      return Promise.resolve(null);
     }
-    const id = kernel.id;
-    const deep = !!options.deep;
+    const kind = options.deep ? 'deep' : 'quick';
+    const inflight = rec[kind];
+    if (inflight) {
+      return inflight.promise;
+    }
+    const slot: IInflight = {
+      phase: 'probing',
+      promise: Promise.resolve(null)
+    };
+    rec[kind] = slot;
+    slot.promise = this._run(rec, slot, kernel, !!options.deep, ++rec.seq);
+    this._changed(rec);
+    return slot.promise;
+  }
+
+  confirmPlans(kernelId?: string): Promise<void> {
+    const rec = kernelId ? this._records.get(kernelId) : this._selectedRecord();
+    const outcome = rec?.outcome;
     const s = this._settings;
-    this._inflight.set(id, 'probing');
-    this._emit();
+    if (!rec || outcome?.kind !== 'report' || !rec.advice) {
+      return Promise.resolve();
+    }
+    const queries = s.liveIndexCheck ? indexQueries(rec.advice) : [];
+    const key = JSON.stringify(queries);
+    const prev = rec.live;
+    if (
+      !queries.length ||
+      (prev &&
+        prev.key === key &&
+        prev.outcomeSeq === rec.outcomeSeq &&
+        prev.settingsVersion === this._settingsVersion)
+    ) {
+      return prev?.promise ?? Promise.resolve();
+    }
+    const check: ILiveCheck = {
+      phase: 'checking',
+      message: null,
+      key,
+      outcomeSeq: rec.outcomeSeq,
+      settingsVersion: this._settingsVersion,
+      promise: Promise.resolve()
+    };
+    rec.live = check;
+    const epoch = rec.epoch;
+    check.promise = (async () => {
+      const { checkIndex, advise } = await heavy();
+      const kernel = rec.connection();
+      const res = kernel
+        ? await checkIndex(kernel, queries, {
+            deadlineS: s.indexCheckTimeoutS
+          }).catch(reason => ({
+            kind: 'failed' as const,
+            message: msg('The index check failed: %1', String(reason))
+          }))
+        : {
+            kind: 'failed' as const,
+            message: msg('The kernel is not running.')
+          };
+      // Only if this check is still the record's, for the same report.
+      if (rec.live !== check || rec.epoch !== epoch || this._isDisposed) {
+        return;
+      }
+      let live: ILiveIndex = {};
+      if (res.kind === 'ok') {
+        check.phase = 'done';
+        live = res.live;
+      } else {
+        // Every plan then says the index could not confirm it.
+        check.phase = 'failed';
+        check.message = res.message;
+        for (const q of queries) {
+          live[liveKey(q.index, q.project)] = null;
+        }
+      }
+      rec.advice = advise(outcome.report, this._settings, live);
+      this._changed(rec);
+      this._publish(rec);
+    })();
+    this._changed(rec);
+    return check.promise;
+  }
+
+  /** Dispose of the model and disconnect from every session and kernel. */
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    this._target = null;
+    Signal.clearData(this);
+  }
+
+  /** Run one probe request and land its outcome if it is still current. */
+  private async _run(
+    rec: KernelRecord,
+    slot: IInflight,
+    kernel: Kernel.IKernelConnection,
+    deep: boolean,
+    seq: number
+  ): Promise<ProbeOutcome | null> {
+    const kind = deep ? 'deep' : 'quick';
+    const epoch = rec.epoch;
+    const s = this._settings;
     let outcome: ProbeOutcome;
-    let advise: IHeavy['advise'] | null = null;
+    let advise = null as null | Awaited<ReturnType<typeof heavy>>['advise'];
     try {
       // A failed chunk load (an upgrade under an open page) is an error outcome.
       const parts = await heavy();
@@ -192,108 +278,148 @@ export class TorchDoctorModel implements ITorchDoctorModel {
         // The deep check's own subprocess timeout comes first.
         timeoutMs: s.probeTimeoutMs + (deep ? s.deepTimeoutS * 1000 : 0),
         onWaiting: () => {
-          this._inflight.set(id, 'waiting');
-          this._emit();
+          if (rec[kind] === slot) {
+            slot.phase = 'waiting';
+            this._changed(rec);
+          }
         }
       });
     } catch (reason) {
       outcome = {
         kind: 'error',
-        kernelId: id,
+        kernelId: rec.kernelId,
         message: msg(
           'Torch Doctor could not load its probe: %1',
           String(reason)
         )
       };
     }
-    this._inflight.delete(id);
+    if (rec[kind] === slot) {
+      rec[kind] = null;
+    }
     if (this._isDisposed) {
       return null;
     }
-    const entry = {
-      outcome,
-      advice:
-        outcome.kind === 'report' && advise
-          ? advise(outcome.report, this._settings)
-          : null,
-      at: new Date()
-    };
-    this._outcomes.set(id, entry);
-    this._emit();
-    this.publish({ kernelName: kernel.name, kernelId: id, ...entry });
-    if (outcome.kind === 'report' && entry.advice) {
-      // Show the advice at once; confirm its plans on the index afterwards.
-      void this._confirm(kernel, outcome, entry);
+    // From before a restart, or older than what the record shows: stale.
+    if (rec.epoch !== epoch || seq < rec.outcomeSeq) {
+      this._changed(rec);
+      return null;
     }
-    // A reply from a kernel that is no longer the target's is stale.
-    return this._kernel()?.id === id ? outcome : null;
+    const shown = rec.outcome;
+    const shownDeep = shown?.kind === 'report' ? shown.report.deep : null;
+    if (!deep && shownDeep) {
+      // A later quick probe never erases a deep result.
+      if (outcome.kind !== 'report') {
+        this._changed(rec);
+        return null;
+      }
+      outcome = { ...outcome, report: { ...outcome.report, deep: shownDeep } };
+    }
+    rec.outcome = outcome;
+    rec.outcomeSeq = seq;
+    rec.at = new Date();
+    rec.advice =
+      outcome.kind === 'report' && advise ? advise(outcome.report, s) : null;
+    rec.live = null;
+    this._changed(rec);
+    this._publish(rec);
+    if (rec.kernelId === this.selected) {
+      // The selected record's plans are about to be shown.
+      void this.confirmPlans(rec.kernelId);
+    }
+    return outcome;
   }
 
-  /**
-   * Dispose of the model and disconnect from its target.
-   */
-  dispose(): void {
-    if (this._isDisposed) {
+  /** Re-advise every cached report with the new settings; no re-probe. */
+  private async _readviseAll(): Promise<void> {
+    const withReports = [...this._records.values()].filter(
+      r => r.outcome?.kind === 'report'
+    );
+    if (!withReports.length) {
       return;
     }
-    this.setTarget(null);
-    this._isDisposed = true;
-    Signal.clearData(this);
-  }
-
-  /** Re-advise with the live index answer, asked from the kernel, when enabled. */
-  private async _confirm(
-    kernel: Kernel.IKernelConnection,
-    outcome: Extract<ProbeOutcome, { kind: 'report' }>,
-    entry: { outcome: ProbeOutcome; advice: IAdvice | null; at: Date }
-  ): Promise<void> {
-    const s = this._settings;
-    const queries =
-      s.liveIndexCheck && entry.advice ? indexQueries(entry.advice) : [];
-    if (!queries.length || kernel.isDisposed) {
+    const { advise } = await heavy();
+    const version = this._settingsVersion;
+    if (this._isDisposed || version !== this._settingsVersion) {
       return;
     }
-    const { checkIndex, advise } = await heavy();
-    const live = await checkIndex(kernel, queries).catch(() => null);
-    // Only if this outcome is still the latest for its kernel.
-    if (
-      live?.kind === 'ok' &&
-      !this._isDisposed &&
-      this._outcomes.get(kernel.id) === entry
-    ) {
-      entry.advice = advise(outcome.report, s, live.live);
-      this._emit();
-      this.publish({ kernelName: kernel.name, kernelId: kernel.id, ...entry });
+    for (const rec of withReports) {
+      if (rec.outcome?.kind === 'report') {
+        rec.advice = advise(rec.outcome.report, this._settings);
+        rec.live = null;
+        this._changed(rec);
+        this._publish(rec);
+      }
+    }
+    const selected = this.selected;
+    if (selected) {
+      void this.confirmPlans(selected);
     }
   }
 
   private async _loadVerified(): Promise<void> {
-    const saved = await this._state?.fetch(VERIFIED_KEY).catch(() => null);
-    if (saved && typeof saved === 'object' && !Array.isArray(saved)) {
-      for (const [name, b] of Object.entries(saved)) {
-        const build = b as unknown as IVerifiedBuild;
-        // Ignore entries of another shape (an older version of this extension).
-        if (build && typeof build.executable === 'string' && build.packages) {
-          this._verified.set(name, build);
-        }
+    for (const [name, build] of await this._verifiedStore.load()) {
+      // Builds verified while loading are newer: keep them.
+      if (!this._verified.has(name)) {
+        this._verified.set(name, build);
       }
-      this._emit();
     }
+    this._records.forEach(rec => this._changed(rec));
   }
 
-  private _kernel(): Kernel.IKernelConnection | null {
-    return this._target?.session?.kernel ?? null;
-  }
-
-  private _autoProbe(kernel: Kernel.IKernelConnection): void {
-    if (!this._settings.autoProbe || this._inflight.has(kernel.id)) {
+  /** Follow a session for as long as it lives: kernel changes and restarts. */
+  private _watch(ctx: ISessionContext): void {
+    if (this._watched.has(ctx)) {
       return;
     }
+    this._watched.add(ctx);
+    ctx.kernelChanged.connect(this._onKernelChanged, this);
+    ctx.disposed.connect(this._onSessionDisposed, this);
+  }
+
+  /** The record of a session's current kernel, made on first sight. */
+  private _recordOf(ctx: ISessionContext): KernelRecord | null {
+    const kernel = ctx.session?.kernel;
+    if (!kernel) {
+      return null;
+    }
+    let rec = this._records.get(kernel.id);
+    if (!rec) {
+      rec = new KernelRecord(kernel, ctx);
+      this._records.set(kernel.id, rec);
+    } else {
+      rec.session = ctx;
+    }
+    if (rec.kernel !== kernel) {
+      rec.kernel = kernel;
+    }
+    if (!this._kernels.has(kernel)) {
+      this._kernels.add(kernel);
+      kernel.statusChanged.connect(this._onKernelStatus, this);
+      kernel.disposed.connect(this._onKernelDisposed, this);
+    }
+    return rec;
+  }
+
+  private _selectedRecord(): KernelRecord | null {
+    return this._target ? this._recordOf(this._target) : null;
+  }
+
+  private _stateOf(rec: KernelRecord): IProbeState {
+    return rec.state(this._verified.get(rec.kernelName) ?? null);
+  }
+
+  private _autoProbe(rec: KernelRecord): void {
+    const kernel = rec.connection();
+    if (!this._settings.autoProbe || !kernel || rec.quick || rec.restarting) {
+      return;
+    }
+    const epoch = rec.epoch;
     // Wait for the kernel to be connected and known before probing it.
     void kernel.info.then(
       () => {
-        if (this._kernel() === kernel && !this._inflight.has(kernel.id)) {
-          void this.probe();
+        if (rec.epoch === epoch && !rec.outcome) {
+          void this.probe({ kernelId: rec.kernelId });
         }
       },
       () => undefined
@@ -301,7 +427,7 @@ export class TorchDoctorModel implements ITorchDoctorModel {
   }
 
   private _onKernelChanged(
-    _: ISessionContext,
+    ctx: ISessionContext,
     args: IChangedArgs<
       Kernel.IKernelConnection | null,
       Kernel.IKernelConnection | null,
@@ -311,33 +437,95 @@ export class TorchDoctorModel implements ITorchDoctorModel {
     // A restart through the session emits kernelChanged with the same
     // connection; the status handler covers that case.
     if (args.newValue && args.newValue !== args.oldValue) {
-      this._autoProbe(args.newValue);
+      const rec = this._recordOf(ctx);
+      if (rec && ctx === this._target && !rec.outcome) {
+        this._autoProbe(rec);
+      }
     }
-    this._emit();
+    if (ctx === this._target) {
+      this._emitSelected();
+    }
   }
 
-  private _onStatusChanged(_: ISessionContext, status: Kernel.Status): void {
-    const kernel = this._kernel();
-    if (!kernel) {
+  private _onKernelStatus(
+    kernel: Kernel.IKernelConnection,
+    status: Kernel.Status
+  ): void {
+    const rec = this._records.get(kernel.id);
+    if (!rec) {
       return;
     }
     if (status === 'restarting' || status === 'autorestarting') {
-      this._restarting.add(kernel.id);
-      this._outcomes.delete(kernel.id);
-      this._emit();
-    } else if (status === 'idle' && this._restarting.has(kernel.id)) {
-      this._restarting.delete(kernel.id);
-      this._autoProbe(kernel);
+      if (!rec.restarting) {
+        rec.restarting = true;
+        rec.clear();
+        this._changed(rec);
+      }
     } else if (status === 'dead') {
-      this._emit();
+      rec.dead = true;
+      rec.restarting = false;
+      rec.clear();
+      this._changed(rec);
+    } else if (status === 'idle' && (rec.restarting || rec.dead)) {
+      rec.restarting = false;
+      rec.dead = false;
+      // Probe again at once if it is shown; otherwise when it is selected.
+      if (rec.kernelId === this.selected) {
+        this._autoProbe(rec);
+      }
+      this._changed(rec);
     }
   }
 
-  private _onTargetDisposed(): void {
-    this.setTarget(null);
+  private _onKernelDisposed(kernel: Kernel.IKernelConnection): void {
+    this._kernels.delete(kernel);
+    const rec = this._records.get(kernel.id);
+    if (rec && rec.kernel === kernel) {
+      rec.kernel = null;
+    }
   }
 
-  private _emit(): void {
+  private _onSessionDisposed(ctx: ISessionContext): void {
+    this._watched.delete(ctx);
+    // Records of kernels no session shows any more go, unless an install
+    // still reports on them.
+    this._records.forEach((rec, id) => {
+      if (rec.session === ctx) {
+        rec.session = null;
+        if (!rec.install && !rec.connection()) {
+          this._records.delete(id);
+        }
+      }
+    });
+    if (ctx === this._target) {
+      this.setTarget(null);
+    }
+  }
+
+  private _publish(rec: KernelRecord): void {
+    if (rec.outcome && rec.at) {
+      this.publish({
+        kernelName: rec.kernelName,
+        kernelId: rec.kernelId,
+        outcome: rec.outcome,
+        advice: rec.advice,
+        at: rec.at
+      });
+    }
+  }
+
+  private _changed(rec: KernelRecord): void {
+    if (this._isDisposed) {
+      return;
+    }
+    const state = this._stateOf(rec);
+    this._recordChanged.emit(state);
+    if (rec.kernelId === this.selected) {
+      this._stateChanged.emit(state);
+    }
+  }
+
+  private _emitSelected(): void {
     if (!this._isDisposed) {
       this._stateChanged.emit(this.state);
     }
@@ -345,19 +533,32 @@ export class TorchDoctorModel implements ITorchDoctorModel {
 
   private _target: ISessionContext | null = null;
   private _settings: IProbeSettings;
+  private _settingsVersion = 0;
   private _isDisposed = false;
-  private _outcomes = new Map<
-    string,
-    { outcome: ProbeOutcome; advice: IAdvice | null; at: Date }
-  >();
-  private _inflight = new Map<string, 'probing' | 'waiting'>();
-  private _restarting = new Set<string>();
-  private _installs = new Map<string, IInstallStatus>();
+  private _records = new Map<string, KernelRecord>();
+  private _watched = new Set<ISessionContext>();
+  private _kernels = new Set<Kernel.IKernelConnection>();
   private _verified = new Map<string, IVerifiedBuild>();
-  private _state: IStateDB | null;
+  private _verifiedStore: StoredMap<IVerifiedBuild>;
   private _stateChanged = new Signal<ITorchDoctorModel, IProbeState>(this);
+  private _recordChanged = new Signal<ITorchDoctorModel, IProbeState>(this);
   private _settingsChanged = new Signal<ITorchDoctorModel, IProbeSettings>(
     this
   );
   private _probed = new Signal<ITorchDoctorModel, IProbeRecord>(this);
+}
+
+namespace Private {
+  /** Entries of another shape (an older version) are ignored. */
+  export function isVerified(value: unknown): value is IVerifiedBuild {
+    const b = value as IVerifiedBuild | null;
+    return (
+      !!b &&
+      typeof b === 'object' &&
+      typeof b.executable === 'string' &&
+      typeof b.kernelName === 'string' &&
+      !!b.packages &&
+      typeof b.packages === 'object'
+    );
+  }
 }

@@ -8,6 +8,7 @@ import type {
   IRegression,
   IVerifiedBuild
 } from './install/types';
+import type { IMessage } from './report/message';
 import type { ProbeOutcome } from './report/outcome';
 
 /**
@@ -46,6 +47,17 @@ export interface IProbeState {
   install: IInstallStatus | null;
   /** The build changed since it was last verified for this kernelspec. */
   regression: IRegression | null;
+  /** The live index check of the shown plans, if one ran or runs. */
+  live: ILiveCheckState | null;
+}
+
+/**
+ * Where the live index check of a record's plans stands.
+ */
+export interface ILiveCheckState {
+  phase: 'checking' | 'done' | 'failed';
+  /** Why the check failed (the index did not answer in time, say). */
+  message: IMessage | null;
 }
 
 /**
@@ -64,8 +76,10 @@ export interface IProbeRecord {
  * Settings the model reads; they come from schema/plugin.json.
  */
 export interface IProbeSettings extends IAdviceSettings {
-  /** Confirm plans on the index, asked from the kernel. */
+  /** Confirm plans on the index, from a subprocess of the kernel's Python. */
   liveIndexCheck: boolean;
+  /** Hard wall-clock deadline of the index check's subprocess, in seconds. */
+  indexCheckTimeoutS: number;
   /** Milliseconds before a quick probe gives up. */
   probeTimeoutMs: number;
   /** Seconds allowed for each external command in the kernel (nvidia-smi). */
@@ -81,31 +95,51 @@ export interface IProbeSettings extends IAdviceSettings {
 }
 
 /**
- * The shared Torch Doctor model: it follows the active notebook or console
- * kernel and holds the latest probe outcome per kernel.
+ * The shared Torch Doctor model: one record per kernel (its probe outcome,
+ * advice, install state and sequence numbers). The active notebook or
+ * console only selects a record; probes, installs and views address
+ * records by kernel id.
  */
 export interface ITorchDoctorModel {
-  /** The session whose kernel is probed, or null. */
+  /** The session of the selected record (the active notebook or console). */
   readonly target: ISessionContext | null;
-  /** The current state. */
+  /** The kernel id of the selected record, or null. */
+  readonly selected: string | null;
+  /** The selected record's state. */
   readonly state: IProbeState;
   /** The settings in force. */
   readonly settings: IProbeSettings;
-  /** Emitted whenever `state` changes. */
+  /** Emitted whenever the selected record changes, or the selection. */
   readonly stateChanged: ISignal<ITorchDoctorModel, IProbeState>;
+  /** Emitted whenever any record changes. */
+  readonly recordChanged: ISignal<ITorchDoctorModel, IProbeState>;
   /** Emitted when settings change. */
   readonly settingsChanged: ISignal<ITorchDoctorModel, IProbeSettings>;
   /** Emitted when a probe of any kernel finishes with a report or failure. */
   readonly probed: ISignal<ITorchDoctorModel, IProbeRecord>;
-  /** Follow another session (null for none). */
+  /** The state of one kernel's record, or null when there is none. */
+  stateOf(kernelId: string): IProbeState | null;
+  /** A live session context of a kernel's record, or null. */
+  sessionOf(kernelId: string): ISessionContext | null;
+  /** Select the record of this session's kernel (null for none). */
   setTarget(target: ISessionContext | null): void;
-  /** Replace some settings. */
+  /** Replace some settings; advice-changing ones re-advise every record. */
   updateSettings(settings: Partial<IProbeSettings>): void;
   /**
-   * Probe the target's kernel. Resolves with the outcome, or null when there
-   * was no kernel or the outcome is stale (the kernel changed meanwhile).
+   * Probe a kernel (the selected one by default). A request joins the one of
+   * the same kind in flight. Resolves with the outcome, or null when there is
+   * no kernel or the outcome is stale (from before a restart, or older than
+   * the record's latest).
    */
-  probe(options?: { deep?: boolean }): Promise<ProbeOutcome | null>;
+  probe(options?: {
+    deep?: boolean;
+    kernelId?: string;
+  }): Promise<ProbeOutcome | null>;
+  /**
+   * Confirm a record's plans on the index (the selected one by default),
+   * once per report and settings; call it when plans are shown or inserted.
+   */
+  confirmPlans(kernelId?: string): Promise<void>;
   /** Set (or clear) the install status shown for a kernel. */
   setInstallStatus(kernelId: string, status: IInstallStatus | null): void;
   /** Remember a verified build for a kernelspec (the regression guard). */

@@ -66,6 +66,7 @@ export function reportState(
     probedAt: new Date(0),
     install: null,
     regression: null,
+    live: null,
     ...extra
   };
 }
@@ -80,7 +81,8 @@ export const NO_KERNEL: IProbeState = {
   advice: null,
   probedAt: null,
   install: null,
-  regression: null
+  regression: null,
+  live: null
 };
 
 /** A model stand-in whose state and settings the test sets. */
@@ -89,11 +91,27 @@ export class FakeModel implements ITorchDoctorModel {
   settings: IProbeSettings = { ...DEFAULT_SETTINGS };
   state: IProbeState = NO_KERNEL;
   stateChanged: Signal<ITorchDoctorModel, IProbeState> = new Signal(this);
+  recordChanged: Signal<ITorchDoctorModel, IProbeState> = new Signal(this);
   settingsChanged: Signal<ITorchDoctorModel, IProbeSettings> = new Signal(this);
   probed: Signal<ITorchDoctorModel, IProbeRecord> = new Signal(this);
+  /** Kernel ids whose plans a view asked to confirm. */
+  confirmed: string[] = [];
+  get selected(): string | null {
+    return this.state.kernelId;
+  }
   set(state: Partial<IProbeState>): void {
     this.state = { ...this.state, ...state };
+    this.recordChanged.emit(this.state);
     this.stateChanged.emit(this.state);
+  }
+  stateOf(kernelId: string): IProbeState | null {
+    return kernelId === this.state.kernelId ? this.state : null;
+  }
+  sessionOf(): null {
+    return null;
+  }
+  async confirmPlans(kernelId?: string): Promise<void> {
+    this.confirmed.push(kernelId ?? this.state.kernelId ?? '');
   }
   setTarget(): void {
     /* not used */

@@ -100,20 +100,24 @@ describe('TorchDoctorModel', () => {
     context.dispose();
   });
 
-  it('drops a reply that arrives after the target changed', async () => {
+  it("lands a reply in its own kernel's record when the selection moves", async () => {
     const a = await newContext('a');
     const b = await newContext('b');
     const model = new TorchDoctorModel({ autoProbe: false });
     model.setTarget(a);
     const pending = model.probe();
     model.setTarget(b);
-    expect(await pending).toBeNull();
-    // The reply for `a` is kept, and shown when `a` is the target again.
+    const seenB: IProbeState[] = [];
+    model.stateChanged.connect((_, s) => seenB.push(s));
+    // The probe belongs to a's record: it finishes there, whatever is shown.
+    expect((await pending)?.kind).toBe('report');
+    expect(model.stateOf(a.session!.kernel!.id)?.outcome?.kind).toBe('report');
+    // b's state never saw a's reply.
+    expect(model.state.kernelId).toBe(b.session!.kernel!.id);
+    expect(model.state.phase).toBe('idle');
+    expect(seenB.every(s => s.kernelId === b.session!.kernel!.id)).toBe(true);
     model.setTarget(a);
     expect(model.state.outcome?.kind).toBe('report');
-    expect(model.state.kernelId).toBe(a.session!.kernel!.id);
-    model.setTarget(b);
-    expect(model.state.phase).toBe('idle');
     model.dispose();
     await Promise.all([a.shutdown(), b.shutdown()]);
     a.dispose();

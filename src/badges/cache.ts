@@ -1,8 +1,8 @@
 import type { IStateDB } from '@jupyterlab/statedb';
 import type { TranslationBundle } from '@jupyterlab/translation';
-import type { ReadonlyPartialJSONValue } from '@lumino/coreutils';
 import { Signal, type ISignal } from '@lumino/signaling';
 
+import { StoredMap } from '../stateStore';
 import type { IProbeRecord, ITorchDoctorModel } from '../tokens';
 import { badgeOf, isBadge, type IBadge } from './badge';
 
@@ -21,7 +21,7 @@ export class BadgeCache {
     trans?: TranslationBundle
   ) {
     this._model = model;
-    this._state = state;
+    this._store = new StoredMap(state, KEY, isBadge);
     this._trans = trans;
     model.probed.connect(this._onProbed, this);
     this.ready = this._load();
@@ -49,28 +49,21 @@ export class BadgeCache {
   private _onProbed(_: ITorchDoctorModel, record: IProbeRecord): void {
     this._badges.set(record.kernelName, badgeOf(record, this._trans));
     this._changed.emit(record.kernelName);
-    const all: { [name: string]: IBadge } = {};
-    this._badges.forEach((b, name) => (all[name] = b));
-    void this._state
-      ?.save(KEY, all as unknown as ReadonlyPartialJSONValue)
-      .catch(reason => console.warn('Torch Doctor: cannot save', reason));
+    this._store.save(this._badges);
   }
 
   private async _load(): Promise<void> {
-    const saved = await this._state?.fetch(KEY).catch(() => null);
-    if (saved && typeof saved === 'object' && !Array.isArray(saved)) {
-      for (const [name, badge] of Object.entries(saved)) {
-        // Probes that arrived while loading are newer: keep them.
-        if (isBadge(badge) && !this._badges.has(name)) {
-          this._badges.set(name, badge);
-          this._changed.emit(name);
-        }
+    for (const [name, badge] of await this._store.load()) {
+      // Probes that arrived while loading are newer: keep them.
+      if (!this._badges.has(name)) {
+        this._badges.set(name, badge);
+        this._changed.emit(name);
       }
     }
   }
 
   private _model: ITorchDoctorModel;
-  private _state: IStateDB | null;
+  private _store: StoredMap<IBadge>;
   private _trans: TranslationBundle | undefined;
   private _badges = new Map<string, IBadge>();
   private _changed = new Signal<this, string>(this);

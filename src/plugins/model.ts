@@ -16,10 +16,10 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import type { Widget } from '@lumino/widgets';
 
 import { CommandIDs } from '../commands';
-import { isManagedPackage } from '../report/packages';
-import { DEFAULT_SETTINGS, TorchDoctorModel } from '../model';
+import { TorchDoctorModel } from '../model';
 import { reportText } from '../panel/reportText';
-import { ITorchDoctorModel, type IProbeSettings } from '../tokens';
+import { readSettings } from '../settings';
+import { ITorchDoctorModel } from '../tokens';
 
 /**
  * The plugin id; schema/plugin.json holds its settings.
@@ -117,7 +117,8 @@ export const modelPlugin: JupyterFrontEndPlugin<ITorchDoctorModel> = {
       settingRegistry
         .load(MODEL_PLUGIN_ID)
         .then(settings => {
-          const apply = () => model.updateSettings(Private.read(settings));
+          const apply = () =>
+            model.updateSettings(readSettings(settings.composite));
           apply();
           settings.changed.connect(apply);
         })
@@ -149,53 +150,5 @@ namespace Private {
       return consoles.find(w => w === widget)?.sessionContext ?? null;
     }
     return null;
-  }
-
-  /**
-   * Settings as the model wants them; invalid values fall back to defaults
-   * (the registry already validated them against the schema).
-   */
-  export function read(settings: ISettingRegistry.ISettings): IProbeSettings {
-    const c = settings.composite;
-    const num = (key: string, fallback: number) => {
-      const v = c[key];
-      return typeof v === 'number' && Number.isFinite(v) && v > 0
-        ? v
-        : fallback;
-    };
-    const bool = (key: string, fallback: boolean) =>
-      typeof c[key] === 'boolean' ? (c[key] as boolean) : fallback;
-    const pick = <T extends string>(
-      key: string,
-      allowed: T[],
-      fallback: T
-    ): T => (allowed.includes(c[key] as T) ? (c[key] as T) : fallback);
-    const d = DEFAULT_SETTINGS;
-    const url =
-      typeof c['indexBaseUrl'] === 'string'
-        ? (c['indexBaseUrl'] as string)
-        : d.indexBaseUrl;
-    const packages = Array.isArray(c['packages'])
-      ? (c['packages'] as unknown[]).filter(isManagedPackage)
-      : d.packages;
-    return {
-      probeTimeoutMs: num('probeTimeout', d.probeTimeoutMs / 1000) * 1000,
-      commandTimeoutS: num('commandTimeout', d.commandTimeoutS),
-      deepTimeoutS: num('deepCheckTimeout', d.deepTimeoutS),
-      autoProbe: bool('autoProbe', d.autoProbe),
-      channel: pick('channel', ['stable', 'nightly'], d.channel),
-      // The engine refuses anything but http, https and file, with a finding.
-      indexBaseUrl: url,
-      packages,
-      cudaPolicy: pick(
-        'cudaPolicy',
-        ['pytorch-default', 'newest', 'keep'],
-        d.cudaPolicy
-      ),
-      allowOlderTorch: bool('allowOlderTorch', d.allowOlderTorch),
-      liveIndexCheck: bool('liveIndexCheck', d.liveIndexCheck),
-      showStatusItem: bool('showStatusItem', d.showStatusItem),
-      showLauncherBadges: bool('showLauncherBadges', d.showLauncherBadges)
-    };
   }
 }

@@ -50,7 +50,11 @@ let validate: ValidateFunction | null = null;
 export async function checkIndex(
   kernel: Kernel.IKernelConnection,
   queries: IIndexQuery[],
-  options: { requestTimeoutS?: number; timeoutMs?: number } = {}
+  options: {
+    requestTimeoutS?: number;
+    timeoutMs?: number;
+    deadlineS?: number;
+  } = {}
 ): Promise<IndexCheckOutcome> {
   if (!queries.length) {
     return { kind: 'ok', live: {}, errors: [] };

@@ -1,0 +1,188 @@
+/**
+ * Per-kernel records against a real server: requests join the one in
+ * flight, a quick probe never erases a deep result, a result from before a
+ * restart is dropped (and never published), and a settings change
+ * re-advises every cached report without asking the kernel again.
+ */
+import { SessionContext } from '@jupyterlab/apputils';
+import {
+  KernelManager,
+  KernelSpecManager,
+  SessionManager
+} from '@jupyterlab/services';
+import { JupyterServer } from '@jupyterlab/testing/lib/start_jupyter_server';
+
+import { TorchDoctorModel } from '../model';
+import type { IProbeRecord } from '../tokens';
+import { startServer } from './realServer';
+
+jest.setTimeout(180_000);
+
+const server = new JupyterServer();
+let sessionManager: SessionManager;
+let specsManager: KernelSpecManager;
+let kernelManager: KernelManager;
+
+beforeAll(async () => {
+  await startServer(server, {
+    'records-torch-cpu': { env: 'torch-cpu', displayName: 'torch cpu' },
+    'records-no-torch': { env: 'no-torch', displayName: 'no torch' }
+  });
+  kernelManager = new KernelManager();
+  sessionManager = new SessionManager({ kernelManager });
+  specsManager = new KernelSpecManager();
+  await Promise.all([sessionManager.ready, specsManager.ready]);
+}, 120_000);
+
+afterAll(async () => {
+  await sessionManager.shutdownAll();
+  sessionManager.dispose();
+  specsManager.dispose();
+  kernelManager.dispose();
+  await server.shutdown();
+});
+
+async function newContext(spec: string): Promise<SessionContext> {
+  const context = new SessionContext({
+    sessionManager,
+    specsManager,
+    path: `${spec}-${Math.random().toString(36).slice(2)}.ipynb`,
+    kernelPreference: { name: spec }
+  });
+  await context.initialize();
+  await context.session!.kernel!.info;
+  return context;
+}
+
+async function close(model: TorchDoctorModel, ...cs: SessionContext[]) {
+  model.dispose();
+  await Promise.all(cs.map(c => c.shutdown()));
+  cs.forEach(c => c.dispose());
+}
+
+/** Count the silent probe requests the kernel receives. */
+function countRequests(context: SessionContext): () => number {
+  const kernel = context.session!.kernel!;
+  let n = 0;
+  const original = kernel.requestExecute.bind(kernel);
+  jest
+    .spyOn(kernel, 'requestExecute')
+    .mockImplementation((content, ...rest) => {
+      if (content.silent) {
+        n++;
+      }
+      return original(content, ...rest);
+    });
+  return () => n;
+}
+
+describe('per-kernel records', () => {
+  it('joins a second request of the same kind to the one in flight', async () => {
+    const ctx = await newContext('records-torch-cpu');
+    const model = new TorchDoctorModel({ autoProbe: false });
+    model.setTarget(ctx);
+    const requests = countRequests(ctx);
+    const p1 = model.probe();
+    const p2 = model.probe();
+    expect(p2).toBe(p1);
+    expect((await p1)?.kind).toBe('report');
+    expect(requests()).toBe(1);
+    await close(model, ctx);
+  });
+
+  it('keeps the deep result when a later quick probe lands', async () => {
+    const ctx = await newContext('records-torch-cpu');
+    const model = new TorchDoctorModel({ autoProbe: false });
+    model.setTarget(ctx);
+    const deep = await model.probe({ deep: true });
+    expect(deep?.kind === 'report' && deep.report.deep).toBeTruthy();
+    const quick = await model.probe();
+    expect(quick?.kind).toBe('report');
+    const shown = model.state.outcome;
+    expect(shown?.kind === 'report' && shown.report.deep?.status).toBe('ok');
+    // The quick probe's own facts are the ones shown.
+    expect(shown).toBe(quick);
+    await close(model, ctx);
+  });
+
+  it('drops a probe cut off by a restart, and never publishes it', async () => {
+    const ctx = await newContext('records-torch-cpu');
+    const model = new TorchDoctorModel({ autoProbe: false });
+    model.setTarget(ctx);
+    const published: IProbeRecord[] = [];
+    model.probed.connect((_, r) => published.push(r));
+    const kernel = ctx.session!.kernel!;
+    // The user's long cell: the probe waits behind it.
+    kernel.requestExecute({ code: 'import time; time.sleep(30)' });
+    const pending = model.probe();
+    await new Promise(r => setTimeout(r, 300));
+    await ctx.restartKernel();
+    expect(await pending).toBeNull();
+    expect(published.filter(r => r.outcome.kind !== 'report')).toEqual([]);
+    expect(model.state.outcome).toBeNull();
+    // The record is usable after the restart.
+    expect((await model.probe())?.kind).toBe('report');
+    await close(model, ctx);
+  });
+
+  it('re-advises every cached report when a setting changes, without a probe', async () => {
+    const a = await newContext('records-no-torch');
+    const b = await newContext('records-torch-cpu');
+    const model = new TorchDoctorModel({
+      autoProbe: false,
+      liveIndexCheck: false
+    });
+    model.setTarget(b);
+    await model.probe();
+    model.setTarget(a);
+    await model.probe();
+    const before = model.state;
+    expect(before.advice?.plans[0]?.cell).toContain(
+      'https://download.pytorch.org/whl/'
+    );
+    const requests = [countRequests(a), countRequests(b)];
+    const mirror = 'https://mirror.test/pytorch/whl';
+    const changed = new Promise<void>(resolve =>
+      model.stateChanged.connect((_, s) => {
+        if (s.advice?.plans[0]?.cell.includes(mirror)) {
+          resolve();
+        }
+      })
+    );
+    model.updateSettings({ indexBaseUrl: mirror });
+    await changed;
+    const after = model.state;
+    expect(after.advice?.plans[0]?.cell).toContain(`${mirror}/cpu`);
+    // Same report, same probe time: nothing asked the kernel again.
+    expect(after.outcome).toBe(before.outcome);
+    expect(after.probedAt).toBe(before.probedAt);
+    expect(requests.map(r => r())).toEqual([0, 0]);
+    // The other kernel's record was re-advised too.
+    const other = model.stateOf(b.session!.kernel!.id)!;
+    expect(JSON.stringify(other.advice)).not.toContain(
+      'download.pytorch.org/whl'
+    );
+    await close(model, a, b);
+  });
+
+  it('confirms the shown plans once, and says so when the index does not answer', async () => {
+    const ctx = await newContext('records-no-torch');
+    const model = new TorchDoctorModel({
+      autoProbe: false,
+      // Nothing listens there: the check fails fast, as an unreachable index.
+      indexBaseUrl: 'http://127.0.0.1:9/whl',
+      indexCheckTimeoutS: 5
+    });
+    model.setTarget(ctx);
+    await model.probe();
+    const first = model.confirmPlans();
+    expect(model.confirmPlans()).toBe(first);
+    await first;
+    const state = model.state;
+    expect(state.live?.phase).toMatch(/done|failed/);
+    expect(JSON.stringify(state.advice?.plans[0]?.warnings)).toMatch(
+      /could not be reached|did not answer/
+    );
+    await close(model, ctx);
+  });
+});

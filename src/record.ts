@@ -1,0 +1,133 @@
+/**
+ * One kernel's record: everything the UI knows about that kernel. The model
+ * keeps one per kernel id; the active widget only selects one.
+ */
+import type { ISessionContext } from '@jupyterlab/apputils';
+import type { Kernel } from '@jupyterlab/services';
+
+import type { IAdvice } from './advice/types';
+import type { IInstallStatus, IVerifiedBuild } from './install/types';
+import { detectRegression } from './install/verify';
+import type { ProbeOutcome } from './report/outcome';
+import type { ILiveCheckState, IProbeState, ProbePhase } from './tokens';
+
+/** A probe request in flight: at most one per kind and record. */
+export interface IInflight {
+  phase: 'probing' | 'waiting';
+  promise: Promise<ProbeOutcome | null>;
+}
+
+/** A live index check of one report's plans under one settings version. */
+export interface ILiveCheck extends ILiveCheckState {
+  /** The queries, as a key: the same plans are checked once. */
+  key: string;
+  /** The outcome sequence and settings version it was made for. */
+  outcomeSeq: number;
+  settingsVersion: number;
+  promise: Promise<void>;
+}
+
+/**
+ * The record of one kernel. Sequence numbers make every async step check
+ * that it is still current: `epoch` counts restarts (a result from before a
+ * restart is dropped) and `seq` orders requests (a result older than the
+ * shown one is dropped).
+ */
+export class KernelRecord {
+  /** Create the record of a kernel seen through a session. */
+  constructor(kernel: Kernel.IKernelConnection, session: ISessionContext) {
+    this.kernelId = kernel.id;
+    this.kernelName = kernel.name;
+    this.kernel = kernel;
+    this.session = session;
+  }
+
+  readonly kernelId: string;
+  /** The kernelspec's name. */
+  kernelName: string;
+  /** A connection to the kernel, or null once all were disposed. */
+  kernel: Kernel.IKernelConnection | null;
+  /** The last session seen with this kernel. */
+  session: ISessionContext | null;
+  /** Restarts (and deaths) seen; results from an older epoch are stale. */
+  epoch = 0;
+  /** The last request's sequence number. */
+  seq = 0;
+  /** The sequence number of the shown outcome. */
+  outcomeSeq = 0;
+  /** Set between "restarting" and the next "idle". */
+  restarting = false;
+  /** Whether the kernel was seen dead. */
+  dead = false;
+  quick: IInflight | null = null;
+  deep: IInflight | null = null;
+  outcome: ProbeOutcome | null = null;
+  advice: IAdvice | null = null;
+  at: Date | null = null;
+  live: ILiveCheck | null = null;
+  install: IInstallStatus | null = null;
+
+  /** A connection that can still talk to the kernel, or null. */
+  connection(): Kernel.IKernelConnection | null {
+    if (this.kernel && !this.kernel.isDisposed) {
+      return this.kernel;
+    }
+    const k = this.session?.session?.kernel;
+    return k && k.id === this.kernelId && !k.isDisposed ? k : null;
+  }
+
+  /** Forget the outcome (a restart or death makes it stale). */
+  clear(): void {
+    this.epoch++;
+    this.quick = null;
+    this.deep = null;
+    this.outcome = null;
+    this.advice = null;
+    this.at = null;
+    this.live = null;
+  }
+
+  /** The record as the views see it. */
+  state(verified: IVerifiedBuild | null): IProbeState {
+    let phase: ProbePhase = this.outcome ? 'done' : 'idle';
+    const inflight = [this.quick, this.deep].filter(Boolean) as IInflight[];
+    if (inflight.length) {
+      phase = inflight.some(i => i.phase === 'waiting') ? 'waiting' : 'probing';
+    }
+    const outcome = this.outcome;
+    const live: ILiveCheckState | null = this.live
+      ? { phase: this.live.phase, message: this.live.message }
+      : null;
+    return {
+      phase,
+      kernelId: this.kernelId,
+      kernelDisplayName: this.session?.kernelDisplayName ?? null,
+      kernelName: this.kernelName,
+      outcome,
+      advice: this.advice,
+      probedAt: this.at,
+      install: this.install,
+      regression:
+        outcome?.kind === 'report'
+          ? detectRegression(verified, outcome.report)
+          : null,
+      live
+    };
+  }
+}
+
+/** The state shown when no record is selected. */
+export function noKernelState(): IProbeState {
+  return {
+    phase: 'no-kernel',
+    kernelId: null,
+    kernelDisplayName: null,
+    kernelName: null,
+    outcome: null,
+    advice: null,
+    probedAt: null,
+    install: null,
+    regression: null,
+    live: null
+  };
+}
