@@ -1,43 +1,51 @@
 /**
  * The install loop: insert the cell, run it after the user's click, read
  * pip's result, restart after confirmation, and verify with the deep check.
- * Every step that runs code or restarts waits for a click; cancelling leaves
- * the notebook as it was.
+ *
+ * An install is bound to its kernel: kernel, session, notebook or console,
+ * cell and plan are captured when it starts, and it finishes on them
+ * whatever the user does meanwhile. Every path ends in a final state.
  */
-import {
-  Dialog,
-  Notification,
-  showDialog,
-  type ISessionContext
-} from '@jupyterlab/apputils';
-import { CodeCell } from '@jupyterlab/cells';
-import type { IConsoleTracker } from '@jupyterlab/console';
-import type { INotebookTracker } from '@jupyterlab/notebook';
-import type { TranslationBundle } from '@jupyterlab/translation';
+import type { ISessionContext } from '@jupyterlab/apputils';
 
 import type { IPlan } from '../advice/types';
+import { msg, type IMessage } from '../report/message';
 import type { IProbeReport } from '../report/types';
 import type { ITorchDoctorModel } from '../tokens';
-import { confirmBody } from './confirm';
-import { findCell, hostOf, insertCell, outputText } from './insert';
+import type { IInstallHost } from './host';
 import { readPipResult } from './pipResult';
 import type { IInstallStatus, InstallStep } from './types';
 import { revertPlan, verifiedBuild, verifyInstall } from './verify';
 
-/** What the flow needs from the application. */
-export interface IInstallFlowOptions {
-  model: ITorchDoctorModel;
-  notebooks: INotebookTracker | null;
-  consoles: IConsoleTracker | null;
-  /** JupyterLab's restart dialog, which honours "do not ask me again". */
-  sessionDialogs: ISessionContext.IDialogs | null;
-  trans: TranslationBundle;
-  /** Open a new notebook, when none is open to install into. */
-  newNotebook: () => Promise<unknown>;
+/** What the flow asks of the user and the application. */
+export interface IInstallUI {
+  /** The notebook or console of a session, or null. */
+  hostFor(session: ISessionContext | null): IInstallHost | null;
+  /** Show what will run; true only on the user's click. */
+  confirm(plan: IPlan, text: string, before: IProbeReport): Promise<boolean>;
+  /** Ask to restart (JupyterLab's dialog); true when it restarted. */
+  restart(session: ISessionContext): Promise<boolean>;
+  /** Offer a new notebook when there is none to install into. */
+  offerNewNotebook(): Promise<void>;
+  /** A toast. */
+  notify(level: 'info' | 'success' | 'warning' | 'error', m: IMessage): void;
 }
+
+/** Steps after which a new install may start. */
+export const FINAL_STEPS: readonly InstallStep[] = [
+  'cancelled',
+  'failed',
+  'interrupted',
+  'restart-pending',
+  'verified',
+  'not-verified'
+];
 
 /** One install in progress for a kernel. */
 interface IPending {
+  kernelId: string;
+  kernelName: string;
+  host: IInstallHost;
   plan: IPlan;
   /** The inserted cell's id (notebooks), or null (consoles inject on run). */
   cellId: string | null;
@@ -46,82 +54,84 @@ interface IPending {
   /** The cell text that ran. */
   ran: string | null;
   /** pip's warnings about other packages, from a successful install. */
-  pipWarnings: string[];
-  /** Step durations in milliseconds. */
+  pipWarnings: IMessage[];
   timings: IInstallStatus['timings'];
+  step: InstallStep;
 }
 
 /**
- * Runs the install loop for the model's current kernel.
+ * Runs install loops, one per kernel, on the model's records.
  */
 export class InstallFlow {
   /** Create the flow. */
-  constructor(options: IInstallFlowOptions) {
-    this._o = options;
+  constructor(model: ITorchDoctorModel, ui: IInstallUI) {
+    this._model = model;
+    this._ui = ui;
+  }
+
+  /** Whether a kernel's install is between its click and its final state. */
+  isBusy(kernelId: string | null): boolean {
+    const p = kernelId ? this._pending.get(kernelId) : undefined;
+    return !!p && ['running', 'restarting', 'verifying'].includes(p.step);
   }
 
   /**
    * Insert the cell of a plan (by index among the advice's plans, or the
-   * regression guard's way back) below the active cell. Nothing runs.
+   * regression guard's way back) below the active cell of the kernel's
+   * notebook (the selected kernel by default). Nothing runs.
    */
-  async insert(which: number | 'revert' = 0): Promise<boolean> {
-    const { model, trans } = this._o;
-    const state = model.state;
-    const host = hostOf(model.target, this._o.notebooks, this._o.consoles);
-    if (!host || !state.kernelId) {
-      const result = await showDialog({
-        title: trans.__('No notebook to install into'),
-        body: trans.__(
-          'Open a new notebook? Torch Doctor probes its kernel; then choose a plan in the panel.'
-        ),
-        buttons: [
-          Dialog.cancelButton(),
-          Dialog.okButton({ label: trans.__('New Notebook') })
-        ]
-      });
-      if (result.button.accept) {
-        await this._o.newNotebook();
-      }
+  async insert(
+    which: number | 'revert' = 0,
+    kernelId: string | null = this._model.selected
+  ): Promise<boolean> {
+    const model = this._model;
+    const host = kernelId ? this._ui.hostFor(model.sessionOf(kernelId)) : null;
+    if (!kernelId || !host) {
+      await this._ui.offerNewNotebook();
       return false;
     }
-    const report =
-      state.outcome?.kind === 'report' ? state.outcome.report : null;
-    let plan: IPlan | undefined;
-    if (which === 'revert') {
-      plan =
-        state.regression && report
-          ? revertPlan(state.regression, report)
-          : undefined;
-    } else {
-      plan = state.advice?.plans[which];
+    if (this.isBusy(kernelId)) {
+      return false;
     }
-    if (!report || !plan?.cell) {
-      Notification.warning(
-        trans.__(
-          'There is no install plan for this kernel yet: probe it first.'
-        ),
-        { autoClose: 5000 }
+    // The plans about to be inserted are confirmed on the index first.
+    await model.confirmPlans(kernelId);
+    const state = model.stateOf(kernelId);
+    const report =
+      state?.outcome?.kind === 'report' ? state.outcome.report : null;
+    const plan =
+      which === 'revert'
+        ? state?.regression && report
+          ? revertPlan(state.regression, report)
+          : undefined
+        : state?.advice?.plans[which];
+    if (!state?.kernelName || !report || !plan?.cell || host.isDisposed) {
+      this._ui.notify(
+        'warning',
+        msg('There is no install plan for this kernel yet: probe it first.')
       );
       return false;
     }
-    const cellId =
-      host.kind === 'notebook' ? insertCell(host.panel, plan.cell) : null;
-    this._pending.set(state.kernelId, {
+    const cellId = host.insert(plan.cell);
+    this._pending.set(kernelId, {
+      kernelId,
+      kernelName: state.kernelName,
+      host,
       plan,
       cellId,
       before: report,
       ran: null,
       pipWarnings: [],
-      timings: {}
+      timings: {},
+      step: 'inserted'
     });
     this._set(
-      state.kernelId,
+      kernelId,
       'inserted',
       cellId
-        ? trans.__(
+        ? msg(
             'The install cell is below the active cell. Edit it if you like, then run the install.'
           )
-        : trans.__(
+        : msg(
             'Run the install to send the code to the console. Nothing runs before.'
           )
     );
@@ -132,100 +142,96 @@ export class InstallFlow {
    * Confirm and run the install, then restart and verify. Resolves with the
    * final status, or null when there was nothing to run.
    */
-  async run(): Promise<IInstallStatus | null> {
-    const { model, trans } = this._o;
-    const kernelId = model.state.kernelId;
-    const pending = kernelId ? this._pending.get(kernelId) : undefined;
-    const target = model.target;
-    const host = hostOf(target, this._o.notebooks, this._o.consoles);
-    if (!kernelId || !pending || !host || !target) {
-      Notification.info(trans.__('Insert an install cell first.'), {
-        autoClose: 5000
-      });
+  async run(
+    kernelId: string | null = this._model.selected
+  ): Promise<IInstallStatus | null> {
+    const p = kernelId ? this._pending.get(kernelId) : undefined;
+    if (!p || this.isBusy(p.kernelId)) {
+      this._ui.notify('info', msg('Insert an install cell first.'));
       return null;
     }
-    let cell: CodeCell | null = null;
-    let text = pending.plan.cell;
-    if (host.kind === 'notebook') {
-      cell = pending.cellId ? findCell(host.panel, pending.cellId) : null;
-      if (!cell) {
-        return this._set(
-          kernelId,
-          'cancelled',
-          trans.__('The install cell was deleted. Insert it again.')
-        );
-      }
-      text = cell.model.sharedModel.getSource();
-    }
-    const answer = await showDialog({
-      title: trans.__('Run the install?'),
-      body: confirmBody(pending.plan, text, pending.before, trans),
-      buttons: [
-        Dialog.cancelButton(),
-        Dialog.warnButton({ label: trans.__('Run Install') })
-      ]
-    });
-    if (!answer.button.accept) {
+    const id = p.kernelId;
+    if (p.host.isDisposed) {
       return this._set(
-        kernelId,
+        id,
         'cancelled',
-        host.kind === 'notebook'
-          ? trans.__('Cancelled: nothing ran. The cell stays in the notebook.')
-          : trans.__('Cancelled: nothing ran.')
+        msg('The notebook was closed: nothing ran. Insert the cell again.')
       );
     }
-    this._set(kernelId, 'running', trans.__('pip is running in the kernel…'));
-    pending.timings = {};
-    const pipStart = performance.now();
-    let out: { text: string; errored: boolean };
-    try {
-      if (host.kind === 'notebook') {
-        const reply = await CodeCell.execute(cell!, target, {
-          deletedCells: [],
-          recordTiming: false
-        });
-        out = outputText(cell!);
-        out.errored ||= !reply || reply.content.status !== 'ok';
-      } else {
-        const console_ = host.panel.console;
-        await console_.inject(text, { torch_doctor: { role: 'install' } });
-        const last = console_.cells.get(console_.cells.length - 1);
-        out =
-          last instanceof CodeCell
-            ? outputText(last)
-            : { text: '', errored: true };
-      }
-    } catch (reason) {
-      out = { text: String(reason), errored: true };
+    const text = p.host.source(p.cellId, p.plan.cell);
+    if (text === null) {
+      return this._set(
+        id,
+        'cancelled',
+        msg('The install cell was deleted. Insert it again.')
+      );
     }
-    pending.ran = text;
-    pending.timings.pip = performance.now() - pipStart;
+    if (!(await this._ui.confirm(p.plan, text, p.before))) {
+      return this._set(
+        id,
+        'cancelled',
+        p.host.kind === 'notebook'
+          ? msg('Cancelled: nothing ran. The cell stays in the notebook.')
+          : msg('Cancelled: nothing ran.')
+      );
+    }
+    p.timings = {};
+    p.ran = text;
+    this._set(id, 'running', msg('pip is running in the kernel…'));
+    const started = performance.now();
+    const out = await p.host.run(p.cellId, text);
+    p.timings.pip = performance.now() - started;
+    if (out.interrupted) {
+      return this._set(
+        id,
+        'interrupted',
+        out.interrupted === 'restart'
+          ? msg(
+              'The kernel restarted while pip ran: the install may be incomplete. pip’s output stays in the cell; run the install again.'
+            )
+          : msg(
+              'pip was interrupted: the install may be incomplete. pip’s output stays in the cell; run the install again.'
+            ),
+        Private.tail(out.text)
+      );
+    }
     const pip = readPipResult(out.text, out.errored);
     if (!pip.ok) {
-      Notification.error(trans.__('The install failed: %1', pip.message), {
-        autoClose: false
-      });
+      const why = Private.asMessage(pip.message);
+      this._ui.notify('error', why);
       return this._set(
-        kernelId,
+        id,
         'failed',
-        trans.__('The install failed; the kernel was not restarted.'),
-        [pip.message, pip.line].filter(Boolean)
+        msg('The install failed; the kernel was not restarted.'),
+        [why, ...(pip.line ? [msg('%1', pip.line)] : [])]
       );
     }
-    pending.pipWarnings = pip.warnings;
-    return this.restartAndVerify();
+    p.pipWarnings = pip.warnings.map(Private.asMessage);
+    return this._restartAndVerify(p);
   }
 
   /**
    * Ask to restart the kernel, then verify the install with the deep check.
    */
-  async restartAndVerify(): Promise<IInstallStatus | null> {
-    const { model, trans } = this._o;
-    const target = model.target;
-    const kernelId = model.state.kernelId;
-    const pending = kernelId ? this._pending.get(kernelId) : undefined;
-    if (!target || !kernelId || !pending?.ran) {
+  async restartAndVerify(
+    kernelId: string | null = this._model.selected
+  ): Promise<IInstallStatus | null> {
+    const p = kernelId ? this._pending.get(kernelId) : undefined;
+    if (!p?.ran || this.isBusy(p.kernelId)) {
       return null;
+    }
+    return this._restartAndVerify(p);
+  }
+
+  private async _restartAndVerify(p: IPending): Promise<IInstallStatus> {
+    const id = p.kernelId;
+    const session = p.host.session;
+    if (p.host.isDisposed || session.isDisposed) {
+      return this._set(
+        id,
+        'not-verified',
+        msg('Not verified: the notebook was closed before the restart.')
+      );
     }
     // The restart is timed from the kernel's "restarting", not the dialog.
     let restartStart = 0;
@@ -234,68 +240,67 @@ export class InstallFlow {
         restartStart = performance.now();
       }
     };
-    target.statusChanged.connect(onStatus);
-    const restarted = this._o.sessionDialogs
-      ? await this._o.sessionDialogs
-          .restart(target)
-          // A kernel that vanished cannot be restarted: leave it pending.
-          .catch(() => false)
-          .finally(() => target.statusChanged.disconnect(onStatus))
-      : false;
+    session.statusChanged.connect(onStatus);
+    let restarted = false;
+    try {
+      this._set(id, 'restarting', msg('Restarting the kernel…'));
+      // A kernel that vanished cannot be restarted: leave it pending.
+      restarted = await this._ui.restart(session).catch(() => false);
+    } finally {
+      session.statusChanged.disconnect(onStatus);
+    }
     if (!restarted) {
       return this._set(
-        kernelId,
+        id,
         'restart-pending',
-        trans.__(
+        msg(
           'Installed. Verification is pending a restart: the kernel still runs the old torch.'
         )
       );
     }
     const verifyStart = performance.now();
-    pending.timings.restart = restartStart ? verifyStart - restartStart : 0;
-    this._set(kernelId, 'verifying', trans.__('Verifying with a deep check…'));
-    const outcome = await model.probe({ deep: true });
-    pending.timings.verify = performance.now() - verifyStart;
+    p.timings.restart = restartStart ? verifyStart - restartStart : 0;
+    this._set(id, 'verifying', msg('Verifying with a deep check…'));
+    const outcome = await this._model.probe({ deep: true, kernelId: id });
+    p.timings.verify = performance.now() - verifyStart;
     if (outcome?.kind !== 'report') {
       return this._set(
-        kernelId,
+        id,
         'not-verified',
-        trans.__('Not verified: the deep check did not answer.'),
-        [outcome ? outcome.kind : trans.__('the kernel changed')]
+        msg('Not verified: the deep check did not answer.'),
+        [
+          outcome
+            ? msg('The deep check ended as %1.', outcome.kind)
+            : msg('The kernel restarted or changed during the deep check.')
+        ]
       );
     }
-    const v = verifyInstall(
-      pending.plan,
-      pending.ran,
-      pending.before,
-      outcome.report
-    );
-    if (v.verified && model.state.kernelName) {
-      model.rememberVerified(
+    const ran = p.ran ?? p.plan.cell;
+    const v = verifyInstall(p.plan, ran, p.before, outcome.report);
+    if (v.verified) {
+      this._model.rememberVerified(
         verifiedBuild(
-          model.state.kernelName,
+          p.kernelName,
           outcome.report,
-          pending.ran,
+          ran,
           new Date(),
-          pending.plan.expect?.device ?? 'cpu'
+          p.plan.expect?.device ?? 'cpu'
         )
       );
     }
     const status = this._set(
-      kernelId,
+      id,
       v.verified ? 'verified' : 'not-verified',
       v.verified
-        ? trans.__('Verified: the kernel runs the planned build.')
+        ? msg('Verified: the kernel runs the planned build.')
         : v.edited
-          ? trans.__(
-              'The cell was edited, so it cannot be compared with the plan.'
-            )
-          : trans.__('Not verified: the kernel does not match the plan.'),
-      [...v.reasons, ...pending.pipWarnings.map(w => `pip: ${w}`)],
+          ? msg('The cell was edited, so it cannot be compared with the plan.')
+          : msg('Not verified: the kernel does not match the plan.'),
+      [...v.reasons.map(Private.asMessage), ...p.pipWarnings],
       v.table
     );
     if (v.verified) {
-      Notification.success(status.message, { autoClose: 5000 });
+      this._ui.notify('success', status.message);
     }
     return status;
   }
@@ -303,24 +308,44 @@ export class InstallFlow {
   private _set(
     kernelId: string,
     step: InstallStep,
-    message: string,
-    reasons: string[] = [],
+    message: IMessage,
+    reasons: IMessage[] = [],
     table: IInstallStatus['table'] = []
   ): IInstallStatus {
-    const pending = this._pending.get(kernelId)!;
+    const p = this._pending.get(kernelId)!;
+    p.step = step;
     const status: IInstallStatus = {
       step,
-      plan: pending.plan,
-      ranCell: pending.ran,
+      plan: p.plan,
+      ranCell: p.ran,
       message,
       reasons,
       table,
-      timings: { ...pending.timings }
+      timings: { ...p.timings }
     };
-    this._o.model.setInstallStatus(kernelId, status);
+    this._model.setInstallStatus(kernelId, status);
     return status;
   }
 
-  private _o: IInstallFlowOptions;
+  private _model: ITorchDoctorModel;
+  private _ui: IInstallUI;
   private _pending = new Map<string, IPending>();
+}
+
+namespace Private {
+  /** The last lines of pip's output, as the reasons of an interruption. */
+  export function tail(text: string): IMessage[] {
+    return text
+      .trim()
+      .split(/\r?\n/)
+      .map(line => line.trim())
+      .filter(Boolean)
+      .slice(-5)
+      .map(line => msg('%1', line));
+  }
+
+  /** Sentences from the pip reader and verifier, as messages. */
+  export function asMessage(m: string | IMessage): IMessage {
+    return typeof m === 'string' ? msg('%1', m) : m;
+  }
 }

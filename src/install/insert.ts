@@ -1,35 +1,11 @@
 /**
  * Putting the install cell where the user can see it. Nothing here runs code.
  */
-import type { ISessionContext } from '@jupyterlab/apputils';
 import type { CodeCell } from '@jupyterlab/cells';
-import type { ConsolePanel, IConsoleTracker } from '@jupyterlab/console';
-import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
+import type { NotebookPanel } from '@jupyterlab/notebook';
 
 /** The metadata key that marks the cells Torch Doctor inserted. */
 export const CELL_METADATA_KEY = 'torch_doctor';
-
-/** Where the install goes: a notebook or a console of the target session. */
-export type InstallHost =
-  | { kind: 'notebook'; panel: NotebookPanel }
-  | { kind: 'console'; panel: ConsolePanel };
-
-/** The notebook or console whose session is `target`, or null. */
-export function hostOf(
-  target: ISessionContext | null,
-  notebooks: INotebookTracker | null,
-  consoles: IConsoleTracker | null
-): InstallHost | null {
-  if (!target) {
-    return null;
-  }
-  const nb = notebooks?.find(w => w.sessionContext === target);
-  if (nb) {
-    return { kind: 'notebook', panel: nb };
-  }
-  const cons = consoles?.find(w => w.sessionContext === target);
-  return cons ? { kind: 'console', panel: cons } : null;
-}
 
 /**
  * Insert a new code cell holding `text` below the active cell (at the end

@@ -2,6 +2,7 @@
  * Types of the install → restart → verify loop.
  */
 import type { IPlan } from '../advice/types';
+import type { IMessage } from '../report/message';
 
 /** Where an install stands. */
 export type InstallStep =
@@ -22,7 +23,9 @@ export type InstallStep =
   /** The deep check does not match the plan, or the cell was edited. */
   | 'not-verified'
   /** The user cancelled; nothing ran. */
-  | 'cancelled';
+  | 'cancelled'
+  /** The kernel restarted or was interrupted while pip ran. */
+  | 'interrupted';
 
 /** One package before and after the install. */
 export interface IBeforeAfter {
@@ -44,9 +47,9 @@ export interface IInstallStatus {
   /** The cell text that ran, when it ran. */
   ranCell: string | null;
   /** One sentence for the panel. */
-  message: string;
+  message: IMessage;
   /** Why verification failed, or why pip failed. */
-  reasons: string[];
+  reasons: IMessage[];
   /** Versions before and after, filled by verification. */
   table: IBeforeAfter[];
   /** How long each step took, in milliseconds, as far as it got. */

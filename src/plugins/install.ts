@@ -6,9 +6,11 @@ import { ICommandPalette, ISessionContextDialogs } from '@jupyterlab/apputils';
 import { IConsoleTracker } from '@jupyterlab/console';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
 import { CommandIDs } from '../commands';
 import { InstallFlow } from '../install/flow';
+import { installUI } from '../install/ui';
 import { ITorchDoctorModel } from '../tokens';
 
 /**
@@ -44,17 +46,23 @@ export const installPlugin: JupyterFrontEndPlugin<void> = {
     const trans = (translator ?? nullTranslator).load(
       'jupyterlab_torch_doctor'
     );
-    const flow = new InstallFlow({
+    const flow = new InstallFlow(
       model,
-      notebooks,
-      consoles,
-      sessionDialogs,
-      trans,
-      newNotebook: () => app.commands.execute('notebook:create-new')
-    });
-    const step = () => model.state.install?.step;
-    const busy = () =>
-      ['running', 'restarting', 'verifying'].includes(step() ?? '');
+      installUI({
+        notebooks,
+        consoles,
+        sessionDialogs,
+        translator: translator ?? nullTranslator,
+        newNotebook: () => app.commands.execute('notebook:create-new')
+      })
+    );
+    // Commands act on the selected kernel's record unless told another.
+    const kernelOf = (args: ReadonlyPartialJSONObject) =>
+      typeof args['kernelId'] === 'string' ? args['kernelId'] : model.selected;
+    const step = (args: ReadonlyPartialJSONObject) => {
+      const id = kernelOf(args);
+      return (id && model.stateOf(id)?.install?.step) || '';
+    };
 
     app.commands.addCommand(CommandIDs.insertInstallCell, {
       label: args =>
@@ -64,23 +72,26 @@ export const installPlugin: JupyterFrontEndPlugin<void> = {
       caption: trans.__(
         'Insert the recommended %pip install cell below the active cell; nothing runs'
       ),
-      isEnabled: () => !busy(),
+      isEnabled: args => !!kernelOf(args) && !flow.isBusy(kernelOf(args)),
       execute: args =>
-        flow.insert(args['revert'] ? 'revert' : Number(args['plan'] ?? 0) || 0)
+        flow.insert(
+          args['revert'] ? 'revert' : Number(args['plan'] ?? 0) || 0,
+          kernelOf(args)
+        )
     });
     app.commands.addCommand(CommandIDs.runInstall, {
       label: trans.__('Run PyTorch Install Cell…'),
       caption: trans.__(
         'Confirm, run the install cell, then restart the kernel and verify'
       ),
-      isEnabled: () =>
-        ['inserted', 'cancelled', 'failed'].includes(step() ?? ''),
-      execute: () => flow.run()
+      isEnabled: args =>
+        ['inserted', 'cancelled', 'failed', 'interrupted'].includes(step(args)),
+      execute: args => flow.run(kernelOf(args))
     });
     app.commands.addCommand(CommandIDs.restartAndVerify, {
       label: trans.__('Restart Kernel and Verify PyTorch…'),
-      isEnabled: () => step() === 'restart-pending',
-      execute: () => flow.restartAndVerify()
+      isEnabled: args => step(args) === 'restart-pending',
+      execute: args => flow.restartAndVerify(kernelOf(args))
     });
     const category = trans.__('Torch Doctor');
     for (const command of [

@@ -1,0 +1,200 @@
+/**
+ * Where an install runs: the notebook or console of one session, captured
+ * when the install starts so it finishes there whatever the user does
+ * meanwhile. A notebook cell runs through the notebook's own execution path
+ * (NotebookActions.runCells), so execution timing, collaboration state and
+ * other extensions see it as any cell.
+ */
+import type {
+  ISessionContext,
+  ISessionContextDialogs
+} from '@jupyterlab/apputils';
+import { CodeCell } from '@jupyterlab/cells';
+import type { ConsolePanel, IConsoleTracker } from '@jupyterlab/console';
+import {
+  NotebookActions,
+  type INotebookTracker,
+  type NotebookPanel
+} from '@jupyterlab/notebook';
+import type { ITranslator } from '@jupyterlab/translation';
+
+import { findCell, insertCell, outputText } from './insert';
+
+/** What running the install cell came to. */
+export interface IRunResult {
+  /** pip's output, as the cell shows it. */
+  text: string;
+  /** Whether the cell raised. */
+  errored: boolean;
+  /** The kernel restarted or was interrupted while pip ran. */
+  interrupted: 'restart' | 'interrupt' | null;
+}
+
+/**
+ * A notebook or console the flow installs into.
+ */
+export interface IInstallHost {
+  readonly kind: 'notebook' | 'console';
+  /** The session whose kernel runs the install. */
+  readonly session: ISessionContext;
+  /** Whether the notebook or console was closed. */
+  readonly isDisposed: boolean;
+  /** Insert the cell (notebooks); its id, or null (consoles inject on run). */
+  insert(text: string): string | null;
+  /** The cell's current text, or null when it was deleted. */
+  source(cellId: string | null, planned: string): string | null;
+  /** Run the cell and collect its output; never rejects. */
+  run(cellId: string | null, text: string): Promise<IRunResult>;
+}
+
+/** Options for the real hosts. */
+export interface IHostOptions {
+  notebooks: INotebookTracker | null;
+  consoles: IConsoleTracker | null;
+  dialogs: ISessionContextDialogs;
+  translator: ITranslator;
+}
+
+/** The notebook or console showing `session`, or null. */
+export function hostFor(
+  session: ISessionContext | null,
+  o: IHostOptions
+): IInstallHost | null {
+  if (!session) {
+    return null;
+  }
+  const nb = o.notebooks?.find(w => w.sessionContext === session);
+  if (nb) {
+    return new NotebookHost(nb, o);
+  }
+  const cons = o.consoles?.find(w => w.sessionContext === session);
+  return cons ? new ConsoleHost(cons) : null;
+}
+
+/**
+ * Follow the kernel's status while `work` runs: a restart or death during
+ * it is an interruption. The connection is released on every path.
+ */
+async function watching<T>(
+  session: ISessionContext,
+  work: () => Promise<T>
+): Promise<{ value: T | null; restarted: boolean; error: unknown }> {
+  let restarted = false;
+  const onStatus = (_: unknown, status: string) => {
+    if (['restarting', 'autorestarting', 'dead'].includes(status)) {
+      restarted = true;
+    }
+  };
+  session.statusChanged.connect(onStatus);
+  try {
+    return { value: await work(), restarted, error: null };
+  } catch (error) {
+    return { value: null, restarted, error };
+  } finally {
+    session.statusChanged.disconnect(onStatus);
+  }
+}
+
+class NotebookHost implements IInstallHost {
+  readonly kind = 'notebook';
+
+  constructor(
+    private _panel: NotebookPanel,
+    private _o: IHostOptions
+  ) {}
+
+  get session(): ISessionContext {
+    return this._panel.sessionContext;
+  }
+
+  get isDisposed(): boolean {
+    return this._panel.isDisposed;
+  }
+
+  insert(text: string): string {
+    return insertCell(this._panel, text);
+  }
+
+  source(cellId: string | null): string | null {
+    const cell = cellId ? findCell(this._panel, cellId) : null;
+    return cell ? cell.model.sharedModel.getSource() : null;
+  }
+
+  async run(cellId: string | null): Promise<IRunResult> {
+    const cell = cellId ? findCell(this._panel, cellId) : null;
+    if (!cell) {
+      return { text: '', errored: true, interrupted: null };
+    }
+    const notebook = this._panel.content;
+    let interrupt = false;
+    const onExecuted = (
+      _: unknown,
+      args: { cell: unknown; error?: { errorName?: string } | null }
+    ) => {
+      if (args.cell === cell && args.error?.errorName === 'KeyboardInterrupt') {
+        interrupt = true;
+      }
+    };
+    NotebookActions.executed.connect(onExecuted);
+    const r = await watching(this.session, () =>
+      NotebookActions.runCells(
+        notebook,
+        [cell],
+        this.session,
+        this._o.dialogs,
+        this._o.translator
+      )
+    ).finally(() => NotebookActions.executed.disconnect(onExecuted));
+    // The cell keeps pip's output whatever happened: read it from there.
+    const out = outputText(cell);
+    interrupt ||= /KeyboardInterrupt/.test(out.text);
+    return {
+      text: out.text,
+      errored: out.errored || r.value === false || !!r.error,
+      interrupted: r.restarted ? 'restart' : interrupt ? 'interrupt' : null
+    };
+  }
+}
+
+class ConsoleHost implements IInstallHost {
+  readonly kind = 'console';
+
+  constructor(private _panel: ConsolePanel) {}
+
+  get session(): ISessionContext {
+    return this._panel.sessionContext;
+  }
+
+  get isDisposed(): boolean {
+    return this._panel.isDisposed;
+  }
+
+  insert(): null {
+    return null;
+  }
+
+  source(_: string | null, planned: string): string {
+    return planned;
+  }
+
+  async run(_: string | null, text: string): Promise<IRunResult> {
+    const console_ = this._panel.console;
+    const r = await watching(this.session, () =>
+      console_.inject(text, { torch_doctor: { role: 'install' } })
+    );
+    const last = console_.cells.get(console_.cells.length - 1);
+    const out =
+      last instanceof CodeCell
+        ? outputText(last)
+        : { text: String(r.error ?? ''), errored: true };
+    return {
+      text: out.text,
+      errored: out.errored || !!r.error,
+      interrupted: r.restarted
+        ? 'restart'
+        : /KeyboardInterrupt/.test(out.text)
+          ? 'interrupt'
+          : null
+    };
+  }
+}
