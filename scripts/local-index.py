@@ -2,6 +2,12 @@
 
     python scripts/local-index.py build DIR   # wheels from the local store
     python scripts/local-index.py serve DIR PORT
+    python scripts/local-index.py blackhole PORT
+
+`serve` also answers under /slow-N/ (N seconds, 1 to 60): the same pages
+at once, but each wheel only after N seconds, so that a test can act while
+pip downloads. `blackhole` accepts connections and never answers: an index
+that hangs (each connection is dropped after 120 s).
 
 `build` downloads torch 2.13.0+cpu and its dependencies through pip (which
 reads the local wheel store) into DIR/files and writes DIR/cpu/<project>/
@@ -13,8 +19,10 @@ import html
 import http.server
 import os
 import re
+import socket
 import subprocess
 import sys
+import time
 
 WANT = ["torch==2.13.0+cpu"]
 
@@ -49,12 +57,40 @@ def build(root):
     print(f"local index: {len(projects)} projects in {root}/cpu")
 
 
+class Handler(http.server.SimpleHTTPRequestHandler):
+    def __init__(self, *a, root=".", **k):
+        super().__init__(*a, directory=root, **k)
+
+    def translate_path(self, path):
+        m = re.match(r"^/slow-(\d{1,2})(/.*)$", path)
+        if m:
+            path = m.group(2)
+            if path.startswith("/files/"):
+                time.sleep(min(60, max(1, int(m.group(1)))))
+        return super().translate_path(path)
+
+
 def serve(root, port):
-    handler = lambda *a, **k: http.server.SimpleHTTPRequestHandler(*a, directory=root, **k)
+    handler = lambda *a, **k: Handler(*a, root=root, **k)
     http.server.ThreadingHTTPServer.allow_reuse_address = True
     server = http.server.ThreadingHTTPServer(("127.0.0.1", int(port)), handler)
     print(f"serving {root} on http://127.0.0.1:{port}/", flush=True)
     server.serve_forever()
+
+
+def blackhole(port):
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", int(port)))
+    sock.listen(64)
+    print(f"accepting and never answering on 127.0.0.1:{port}", flush=True)
+    held = []
+    while True:
+        conn, _ = sock.accept()
+        held.append((time.monotonic(), conn))
+        # Bounded: a connection is dropped after 120 s.
+        while held and time.monotonic() - held[0][0] > 120:
+            held.pop(0)[1].close()
 
 
 if __name__ == "__main__":
@@ -62,5 +98,7 @@ if __name__ == "__main__":
         build(sys.argv[2])
     elif len(sys.argv) == 4 and sys.argv[1] == "serve":
         serve(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 3 and sys.argv[1] == "blackhole":
+        blackhole(sys.argv[2])
     else:
         sys.exit(__doc__)

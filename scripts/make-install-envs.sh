@@ -6,6 +6,9 @@
 #                    "switch builds" to +cpu on this GPU-less machine
 #   install-fail     ipykernel only: the "unreachable index" test
 #   install-console  ipykernel only: the install from a console
+#   install-records  ipykernel only: an install that finishes while the user
+#                    works in another notebook
+#   install-restart  ipykernel only: a restart while pip runs
 # Their kernels read no pip configuration (PIP_CONFIG_FILE=/dev/null), so
 # pip sees only the index the install cell names, as on a user's machine.
 set -euo pipefail
@@ -46,3 +49,5 @@ make_env install-fresh "Python (install: fresh)" none
 make_env install-switch "Python (install: switch)" cuda_no_libs
 make_env install-fail "Python (install: fail)" none
 make_env install-console "Python (install: console)" none
+make_env install-records "Python (install: records)" none
+make_env install-restart "Python (install: restart)" none

@@ -1,5 +1,4 @@
 import type { ISessionContext } from '@jupyterlab/apputils';
-import type { IChangedArgs } from '@jupyterlab/coreutils';
 import type { Kernel } from '@jupyterlab/services';
 import type { IStateDB } from '@jupyterlab/statedb';
 import { Signal, type ISignal } from '@lumino/signaling';
@@ -7,6 +6,7 @@ import { Signal, type ISignal } from '@lumino/signaling';
 import { indexQueries } from './advice/live';
 import type { IInstallStatus, IVerifiedBuild } from './install/types';
 import { heavy } from './lazy';
+import { askIndex } from './liveCheck';
 import {
   KernelRecord,
   noKernelState,
@@ -14,7 +14,8 @@ import {
   type ILiveCheck
 } from './record';
 import { msg } from './report/message';
-import { liveKey, type ILiveIndex, type ProbeOutcome } from './report/outcome';
+import type { ProbeOutcome } from './report/outcome';
+import { KernelRecords } from './records';
 import { changesAdvice, DEFAULT_SETTINGS } from './settings';
 import { StoredMap } from './stateStore';
 import type {
@@ -23,8 +24,6 @@ import type {
   IProbeState,
   ITorchDoctorModel
 } from './tokens';
-
-export { DEFAULT_SETTINGS } from './settings';
 
 /** The IStateDB key of the verified builds, per kernelspec. */
 const VERIFIED_KEY = 'jupyterlab-torch-doctor:verified';
@@ -108,8 +107,8 @@ export class TorchDoctorModel implements ITorchDoctorModel {
     }
     this._target = target;
     if (target) {
-      this._watch(target);
-      const rec = this._recordOf(target);
+      this._records.watch(target);
+      const rec = this._records.of(target);
       if (rec && !rec.outcome) {
         this._autoProbe(rec);
       }
@@ -138,7 +137,7 @@ export class TorchDoctorModel implements ITorchDoctorModel {
   rememberVerified(build: IVerifiedBuild): void {
     this._verified.set(build.kernelName, build);
     this._verifiedStore.save(this._verified);
-    this._records.forEach(rec => {
+    this._records.all().forEach(rec => {
       if (rec.kernelName === build.kernelName) {
         this._changed(rec);
       }
@@ -208,35 +207,19 @@ export class TorchDoctorModel implements ITorchDoctorModel {
     const epoch = rec.epoch;
     check.promise = (async () => {
       const { checkIndex, advise } = await heavy();
-      const kernel = rec.connection();
-      const res = kernel
-        ? await checkIndex(kernel, queries, {
-            deadlineS: s.indexCheckTimeoutS
-          }).catch(reason => ({
-            kind: 'failed' as const,
-            message: msg('The index check failed: %1', String(reason))
-          }))
-        : {
-            kind: 'failed' as const,
-            message: msg('The kernel is not running.')
-          };
+      const answer = await askIndex(
+        checkIndex,
+        rec.connection(),
+        queries,
+        s.indexCheckTimeoutS
+      );
       // Only if this check is still the record's, for the same report.
       if (rec.live !== check || rec.epoch !== epoch || this._isDisposed) {
         return;
       }
-      let live: ILiveIndex = {};
-      if (res.kind === 'ok') {
-        check.phase = 'done';
-        live = res.live;
-      } else {
-        // Every plan then says the index could not confirm it.
-        check.phase = 'failed';
-        check.message = res.message;
-        for (const q of queries) {
-          live[liveKey(q.index, q.project)] = null;
-        }
-      }
-      rec.advice = advise(outcome.report, this._settings, live);
+      check.phase = answer.failure ? 'failed' : 'done';
+      check.message = answer.failure;
+      rec.advice = advise(outcome.report, this._settings, answer.live);
       this._changed(rec);
       this._publish(rec);
     })();
@@ -251,6 +234,7 @@ export class TorchDoctorModel implements ITorchDoctorModel {
     }
     this._isDisposed = true;
     this._target = null;
+    this._records.dispose();
     Signal.clearData(this);
   }
 
@@ -300,41 +284,27 @@ export class TorchDoctorModel implements ITorchDoctorModel {
     if (this._isDisposed) {
       return null;
     }
-    // From before a restart, or older than what the record shows: stale.
-    if (rec.epoch !== epoch || seq < rec.outcomeSeq) {
+    const landed = rec.land(outcome, { deep, epoch, seq });
+    if (!landed) {
       this._changed(rec);
       return null;
     }
-    const shown = rec.outcome;
-    const shownDeep = shown?.kind === 'report' ? shown.report.deep : null;
-    if (!deep && shownDeep) {
-      // A later quick probe never erases a deep result.
-      if (outcome.kind !== 'report') {
-        this._changed(rec);
-        return null;
-      }
-      outcome = { ...outcome, report: { ...outcome.report, deep: shownDeep } };
-    }
-    rec.outcome = outcome;
-    rec.outcomeSeq = seq;
-    rec.at = new Date();
     rec.advice =
-      outcome.kind === 'report' && advise ? advise(outcome.report, s) : null;
-    rec.live = null;
+      landed.kind === 'report' && advise ? advise(landed.report, s) : null;
     this._changed(rec);
     this._publish(rec);
     if (rec.kernelId === this.selected) {
       // The selected record's plans are about to be shown.
       void this.confirmPlans(rec.kernelId);
     }
-    return outcome;
+    return landed;
   }
 
   /** Re-advise every cached report with the new settings; no re-probe. */
   private async _readviseAll(): Promise<void> {
-    const withReports = [...this._records.values()].filter(
-      r => r.outcome?.kind === 'report'
-    );
+    const withReports = this._records
+      .all()
+      .filter(r => r.outcome?.kind === 'report');
     if (!withReports.length) {
       return;
     }
@@ -364,45 +334,11 @@ export class TorchDoctorModel implements ITorchDoctorModel {
         this._verified.set(name, build);
       }
     }
-    this._records.forEach(rec => this._changed(rec));
-  }
-
-  /** Follow a session for as long as it lives: kernel changes and restarts. */
-  private _watch(ctx: ISessionContext): void {
-    if (this._watched.has(ctx)) {
-      return;
-    }
-    this._watched.add(ctx);
-    ctx.kernelChanged.connect(this._onKernelChanged, this);
-    ctx.disposed.connect(this._onSessionDisposed, this);
-  }
-
-  /** The record of a session's current kernel, made on first sight. */
-  private _recordOf(ctx: ISessionContext): KernelRecord | null {
-    const kernel = ctx.session?.kernel;
-    if (!kernel) {
-      return null;
-    }
-    let rec = this._records.get(kernel.id);
-    if (!rec) {
-      rec = new KernelRecord(kernel, ctx);
-      this._records.set(kernel.id, rec);
-    } else {
-      rec.session = ctx;
-    }
-    if (rec.kernel !== kernel) {
-      rec.kernel = kernel;
-    }
-    if (!this._kernels.has(kernel)) {
-      this._kernels.add(kernel);
-      kernel.statusChanged.connect(this._onKernelStatus, this);
-      kernel.disposed.connect(this._onKernelDisposed, this);
-    }
-    return rec;
+    this._records.all().forEach(rec => this._changed(rec));
   }
 
   private _selectedRecord(): KernelRecord | null {
-    return this._target ? this._recordOf(this._target) : null;
+    return this._target ? this._records.of(this._target) : null;
   }
 
   private _stateOf(rec: KernelRecord): IProbeState {
@@ -426,77 +362,27 @@ export class TorchDoctorModel implements ITorchDoctorModel {
     );
   }
 
+  private _onRevived(rec: KernelRecord): void {
+    // Probe again at once if it is shown; otherwise when it is selected.
+    if (rec.kernelId === this.selected) {
+      this._autoProbe(rec);
+    }
+    this._changed(rec);
+  }
+
   private _onKernelChanged(
     ctx: ISessionContext,
-    args: IChangedArgs<
-      Kernel.IKernelConnection | null,
-      Kernel.IKernelConnection | null,
-      'kernel'
-    >
+    rec: KernelRecord | null
   ): void {
-    // A restart through the session emits kernelChanged with the same
-    // connection; the status handler covers that case.
-    if (args.newValue && args.newValue !== args.oldValue) {
-      const rec = this._recordOf(ctx);
-      if (rec && ctx === this._target && !rec.outcome) {
+    if (ctx === this._target) {
+      if (rec && !rec.outcome) {
         this._autoProbe(rec);
       }
-    }
-    if (ctx === this._target) {
       this._emitSelected();
     }
   }
 
-  private _onKernelStatus(
-    kernel: Kernel.IKernelConnection,
-    status: Kernel.Status
-  ): void {
-    const rec = this._records.get(kernel.id);
-    if (!rec) {
-      return;
-    }
-    if (status === 'restarting' || status === 'autorestarting') {
-      if (!rec.restarting) {
-        rec.restarting = true;
-        rec.clear();
-        this._changed(rec);
-      }
-    } else if (status === 'dead') {
-      rec.dead = true;
-      rec.restarting = false;
-      rec.clear();
-      this._changed(rec);
-    } else if (status === 'idle' && (rec.restarting || rec.dead)) {
-      rec.restarting = false;
-      rec.dead = false;
-      // Probe again at once if it is shown; otherwise when it is selected.
-      if (rec.kernelId === this.selected) {
-        this._autoProbe(rec);
-      }
-      this._changed(rec);
-    }
-  }
-
-  private _onKernelDisposed(kernel: Kernel.IKernelConnection): void {
-    this._kernels.delete(kernel);
-    const rec = this._records.get(kernel.id);
-    if (rec && rec.kernel === kernel) {
-      rec.kernel = null;
-    }
-  }
-
   private _onSessionDisposed(ctx: ISessionContext): void {
-    this._watched.delete(ctx);
-    // Records of kernels no session shows any more go, unless an install
-    // still reports on them.
-    this._records.forEach((rec, id) => {
-      if (rec.session === ctx) {
-        rec.session = null;
-        if (!rec.install && !rec.connection()) {
-          this._records.delete(id);
-        }
-      }
-    });
     if (ctx === this._target) {
       this.setTarget(null);
     }
@@ -535,9 +421,12 @@ export class TorchDoctorModel implements ITorchDoctorModel {
   private _settings: IProbeSettings;
   private _settingsVersion = 0;
   private _isDisposed = false;
-  private _records = new Map<string, KernelRecord>();
-  private _watched = new Set<ISessionContext>();
-  private _kernels = new Set<Kernel.IKernelConnection>();
+  private _records = new KernelRecords({
+    changed: rec => this._changed(rec),
+    revived: rec => this._onRevived(rec),
+    kernelChanged: (ctx, rec) => this._onKernelChanged(ctx, rec),
+    sessionDisposed: ctx => this._onSessionDisposed(ctx)
+  });
   private _verified = new Map<string, IVerifiedBuild>();
   private _verifiedStore: StoredMap<IVerifiedBuild>;
   private _stateChanged = new Signal<ITorchDoctorModel, IProbeState>(this);

@@ -76,6 +76,41 @@ export class KernelRecord {
     return k && k.id === this.kernelId && !k.isDisposed ? k : null;
   }
 
+  /**
+   * Land a finished request's outcome if it is still current, and return
+   * what the record now shows; null when the outcome is stale: from before
+   * a restart (another epoch), or a quick probe older than the shown
+   * outcome. A quick probe
+   * never erases a deep result: it keeps the deep part, and a failed quick
+   * probe leaves the deep report shown.
+   */
+  land(
+    outcome: ProbeOutcome,
+    request: { deep: boolean; epoch: number; seq: number }
+  ): ProbeOutcome | null {
+    // A deep result older than a quick one still lands: it is a superset.
+    if (
+      request.epoch !== this.epoch ||
+      (!request.deep && request.seq < this.outcomeSeq)
+    ) {
+      return null;
+    }
+    const shown = this.outcome;
+    const shownDeep = shown?.kind === 'report' ? shown.report.deep : null;
+    if (!request.deep && shownDeep) {
+      if (outcome.kind !== 'report') {
+        return null;
+      }
+      outcome = { ...outcome, report: { ...outcome.report, deep: shownDeep } };
+    }
+    this.outcome = outcome;
+    this.outcomeSeq = Math.max(this.outcomeSeq, request.seq);
+    this.at = new Date();
+    this.advice = null;
+    this.live = null;
+    return outcome;
+  }
+
   /** Forget the outcome (a restart or death makes it stale). */
   clear(): void {
     this.epoch++;

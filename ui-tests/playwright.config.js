@@ -39,6 +39,13 @@ module.exports = {
       url: 'http://127.0.0.1:8971/cpu/torch/',
       timeout: 30 * 1000,
       reuseExistingServer: !process.env.CI
+    },
+    {
+      // An index that accepts connections and never answers (127.0.0.1 only).
+      command: 'python3 ../scripts/local-index.py blackhole 8972',
+      port: 8972,
+      timeout: 30 * 1000,
+      reuseExistingServer: !process.env.CI
     }
   ]
 };

@@ -8,7 +8,7 @@ import * as path from 'path';
 import { Signal } from '@lumino/signaling';
 
 import { advise } from '../advice/engine';
-import { DEFAULT_SETTINGS } from '../model';
+import { DEFAULT_SETTINGS } from '../settings';
 import type { IRegression, IVerifiedBuild } from '../install/types';
 import type { IProbeReport } from '../report/types';
 import type {

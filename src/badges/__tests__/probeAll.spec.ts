@@ -6,7 +6,7 @@
 import { KernelManager } from '@jupyterlab/services';
 import { JupyterServer } from '@jupyterlab/testing/lib/start_jupyter_server';
 
-import { DEFAULT_SETTINGS } from '../../model';
+import { DEFAULT_SETTINGS } from '../../settings';
 import { envPython, startServer } from '../../__tests__/realServer';
 import { badgeOf } from '../badge';
 import { probeAll } from '../probeAll';

@@ -1,0 +1,214 @@
+import {
+  expect,
+  galata,
+  test,
+  type IJupyterLabPageFixture
+} from '@jupyterlab/galata';
+
+/**
+ * One record per kernel, in a real browser against real kernels, a real
+ * `%pip install` from the local index on 127.0.0.1:8971 (its /slow-N/
+ * prefix delays each wheel by N seconds, so the test acts while pip
+ * downloads) and an index on 127.0.0.1:8972 that accepts and never answers.
+ */
+const INDEX = 'http://127.0.0.1:8971';
+const HANG = 'http://127.0.0.1:8972/whl';
+const cellFor = (base: string) =>
+  `%pip install torch==2.13.0+cpu --index-url ${base}/cpu`;
+
+const settings = (extra: { [key: string]: unknown }) => ({
+  ...galata.DEFAULT_SETTINGS,
+  'jupyterlab-torch-doctor:plugin': { packages: ['torch'], ...extra }
+});
+
+test.use({ kernels: null, sessions: null });
+// The install tests change their kernels' environments: no retry.
+test.describe.configure({ mode: 'serial', retries: 0 });
+
+async function openPanel(page: IJupyterLabPageFixture) {
+  await page.sidebar.openTab('jp-TorchDoctor-panel');
+  return page.locator('#jp-TorchDoctor-panel');
+}
+
+const isEnabled = (page: IJupyterLabPageFixture, id: string) =>
+  page.evaluate(
+    id => (window as any).jupyterapp.commands.isEnabled(id),
+    `jupyterlab-torch-doctor:${id}`
+  );
+
+async function startInstall(
+  page: IJupyterLabPageFixture,
+  cell: string,
+  env: string
+) {
+  const panel = await openPanel(page);
+  const plan = panel.locator('.jp-TorchDoctor-plan').first();
+  await expect(plan.locator('.jp-TorchDoctor-cell')).toHaveText(cell, {
+    timeout: 60_000
+  });
+  await plan.getByRole('button', { name: 'Insert Install Cell' }).click();
+  await panel.getByRole('button', { name: 'Run Install…' }).click();
+  const dialog = page.locator('.jp-Dialog');
+  await expect(dialog).toContainText(`install-envs/${env}/bin/python`);
+  await dialog.getByRole('button', { name: 'Run Install' }).click();
+  const install = panel.locator('.jp-TorchDoctor-install');
+  await expect(install).toHaveAttribute('data-step', 'running');
+  return { panel, install };
+}
+
+test.describe('an install bound to its kernel', () => {
+  test.use({ mockSettings: settings({ indexBaseUrl: `${INDEX}/slow-8` }) });
+
+  test('finishes Verified while the user works in another notebook', async ({
+    page
+  }) => {
+    await page.notebook.createNew('b.ipynb', { kernel: 'torch-cpu' });
+    const panel = await openPanel(page);
+    await expect(panel.locator('.jp-TorchDoctor-verdict')).toHaveText(
+      '✓ Right build',
+      { timeout: 60_000 }
+    );
+    await page.notebook.createNew('a.ipynb', { kernel: 'install-records' });
+    const { install } = await startInstall(
+      page,
+      cellFor(`${INDEX}/slow-8`),
+      'install-records'
+    );
+
+    // B during A's pip: B's own record, undisturbed, and not busy.
+    await page.activity.activateTab('b.ipynb');
+    await expect(panel.locator('.jp-TorchDoctor-kernel')).toContainText(
+      'torch 2.13.0+cpu'
+    );
+    await expect(panel.locator('.jp-TorchDoctor-install')).toHaveCount(0);
+    expect(await isEnabled(page, 'insert-install-cell')).toBe(true);
+    // A's pip ends while B is shown: JupyterLab asks to restart A's kernel.
+    const dialog = page.locator('.jp-Dialog');
+    await expect(dialog).toContainText('Restart', { timeout: 180_000 });
+    await expect(dialog).toContainText('install: records');
+    await dialog
+      .getByRole('button', { name: 'Confirm Kernel Restart' })
+      .click();
+    await expect(panel.locator('.jp-TorchDoctor-install')).toHaveCount(0);
+    await expect(panel.locator('.jp-TorchDoctor-verdict')).toHaveText(
+      '✓ Right build'
+    );
+
+    // Back to A: verified on its own kernel; Insert is enabled again.
+    await page.activity.activateTab('a.ipynb');
+    await expect(install).toHaveAttribute('data-step', 'verified', {
+      timeout: 120_000
+    });
+    await expect(panel.locator('.jp-TorchDoctor-verdict')).toHaveText(
+      '✓ Right build'
+    );
+    expect(await isEnabled(page, 'insert-install-cell')).toBe(true);
+    expect(await isEnabled(page, 'run-install')).toBe(false);
+  });
+});
+
+test.describe('a restart during pip', () => {
+  test.use({ mockSettings: settings({ indexBaseUrl: `${INDEX}/slow-30` }) });
+
+  test('ends interrupted and keeps pip’s output', async ({ page }) => {
+    await page.notebook.createNew('restart.ipynb', {
+      kernel: 'install-restart'
+    });
+    const { install } = await startInstall(
+      page,
+      cellFor(`${INDEX}/slow-30`),
+      'install-restart'
+    );
+    const output = page.locator('.jp-OutputArea-output').last();
+    await expect(output).toContainText('Collecting torch', {
+      timeout: 60_000
+    });
+    // The user restarts the kernel while pip waits for the wheel.
+    await page.evaluate(() =>
+      (window as any).jupyterapp.commands.execute('kernelmenu:restart')
+    );
+    await page
+      .locator('.jp-Dialog')
+      .getByRole('button', { name: 'Confirm Kernel Restart' })
+      .click();
+    await expect(install).toHaveAttribute('data-step', 'interrupted', {
+      timeout: 60_000
+    });
+    await expect(install).toContainText('restarted while pip ran');
+    await expect(output).toContainText('Collecting torch');
+    expect(await isEnabled(page, 'run-install')).toBe(true);
+  });
+});
+
+test.describe('settings', () => {
+  test.use({ mockSettings: settings({ indexBaseUrl: INDEX }) });
+
+  test('a new index base URL changes the cell at once, without a probe', async ({
+    page
+  }) => {
+    await page.notebook.createNew('settings.ipynb', { kernel: 'no-torch' });
+    const panel = await openPanel(page);
+    const cell = panel.locator('.jp-TorchDoctor-plan .jp-TorchDoctor-cell');
+    await expect(cell.first()).toHaveText(cellFor(INDEX), { timeout: 60_000 });
+    const state = panel.locator('.jp-TorchDoctor-state');
+    const probedAt = await state.textContent();
+    // Every text the state line shows from now on.
+    await page.evaluate(() => {
+      const node = document.querySelector('.jp-TorchDoctor-state')!;
+      const seen: string[] = ((window as any).__tdStates = []);
+      new MutationObserver(() => seen.push(node.textContent ?? '')).observe(
+        node,
+        { childList: true, characterData: true, subtree: true }
+      );
+    });
+
+    await page.evaluate(() =>
+      (window as any).jupyterapp.commands.execute('settingeditor:open', {
+        query: 'Torch Doctor'
+      })
+    );
+    const field = page.getByLabel('Index base URL');
+    await field.fill(`${INDEX}/slow-1`);
+    await field.press('Tab');
+    await page.activity.activateTab('settings.ipynb');
+    await expect(cell.first()).toHaveText(cellFor(`${INDEX}/slow-1`), {
+      timeout: 15_000
+    });
+    // Still the first probe: nothing asked the kernel again.
+    await expect(state).toHaveText(probedAt!);
+    const seen: string[] = await page.evaluate(
+      () => (window as any).__tdStates
+    );
+    expect(seen.filter(t => /Probing/.test(t))).toEqual([]);
+  });
+});
+
+test.describe('an index that never answers', () => {
+  test.use({
+    mockSettings: settings({ indexBaseUrl: HANG, indexCheckTimeout: 30 })
+  });
+
+  test('does not hold the kernel; the plan says the index did not answer', async ({
+    page
+  }) => {
+    await page.notebook.createNew('hang.ipynb', { kernel: 'no-torch' });
+    const panel = await openPanel(page);
+    const plan = panel.locator('.jp-TorchDoctor-plan').first();
+    // The data plan is shown as soon as the probe lands; the check starts.
+    await expect(plan.locator('.jp-TorchDoctor-cell')).toHaveText(
+      cellFor(HANG),
+      { timeout: 60_000 }
+    );
+    await page.notebook.setCell(0, 'code', 'print(6 * 7)');
+    const started = Date.now();
+    await page.notebook.runCell(0);
+    await expect
+      .poll(() => page.notebook.getCellTextOutput(0), { timeout: 30_000 })
+      .toEqual(['42\n']);
+    // The check, with its 30 s deadline, runs outside the kernel.
+    expect(Date.now() - started).toBeLessThan(5_000);
+    await expect(plan).toContainText(/did not answer|could not be reached/, {
+      timeout: 60_000
+    });
+  });
+});
