@@ -111,6 +111,9 @@ export class TorchDoctorModel implements ITorchDoctorModel {
       const rec = this._records.of(target);
       if (rec && !rec.outcome) {
         this._autoProbe(rec);
+      } else if (rec) {
+        // Its plans are shown again: confirm them if settings changed.
+        void this.confirmPlans(rec.kernelId);
       }
     }
     this._emitSelected();
