@@ -123,6 +123,15 @@ export const launcherPlugin: JupyterFrontEndPlugin<void> = {
             kind: r.outcome.kind,
             badge: badgeOf(r, trans).text
           }));
+        } catch (reason) {
+          // A failed chunk load, say: the notification must not spin forever.
+          Notification.update({
+            id,
+            message: trans.__('Probe all kernels failed: %1', String(reason)),
+            type: 'error',
+            autoClose: false
+          });
+          return [];
         } finally {
           running = false;
           app.commands.notifyCommandChanged(CommandIDs.probeAll);
