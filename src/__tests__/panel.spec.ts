@@ -138,7 +138,7 @@ describe('panel actions, install status and regression', () => {
           step,
           plan,
           ranCell: plan.cell,
-          message: `step ${step}`,
+          message: msg('step %1', step),
           reasons: [],
           table: [],
           timings: {},
@@ -159,7 +159,7 @@ describe('panel actions, install status and regression', () => {
       `${CommandIDs.runInstall} {}`,
       `${CommandIDs.restartAndVerify} {}`
     ]);
-    install('failed', { reasons: ['The index could not be reached.'] });
+    install('failed', { reasons: [msg('The index could not be reached.')] });
     expect(box().querySelector('[role="alert"]')).not.toBeNull();
     expect(box().textContent).toContain('The index could not be reached.');
     install('verified', {

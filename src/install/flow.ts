@@ -20,9 +20,10 @@ import type { IProbeReport } from '../report/types';
 import type { ITorchDoctorModel } from '../tokens';
 import { confirmBody } from './confirm';
 import { findCell, hostOf, insertCell, outputText } from './insert';
-import { readPipResult } from './pipResult';
+import { msg, tr, type IMessage } from '../report/message';
+import { pipReasons, readPipResult } from './pipResult';
 import type { IInstallStatus, InstallStep } from './types';
-import { revertPlan, verifiedBuild, verifyInstall } from './verify';
+import { revertPlan, unanswered, verifiedBuild, verifyInstall } from './verify';
 
 /** What the flow needs from the application. */
 export interface IInstallFlowOptions {
@@ -46,7 +47,7 @@ interface IPending {
   /** The cell text that ran. */
   ran: string | null;
   /** pip's warnings about other packages, from a successful install. */
-  pipWarnings: string[];
+  pipWarnings: IMessage[];
   /** Step durations in milliseconds. */
   timings: IInstallStatus['timings'];
 }
@@ -118,10 +119,10 @@ export class InstallFlow {
       state.kernelId,
       'inserted',
       cellId
-        ? trans.__(
+        ? msg(
             'The install cell is below the active cell. Edit it if you like, then run the install.'
           )
-        : trans.__(
+        : msg(
             'Run the install to send the code to the console. Nothing runs before.'
           )
     );
@@ -152,7 +153,7 @@ export class InstallFlow {
         return this._set(
           kernelId,
           'cancelled',
-          trans.__('The install cell was deleted. Insert it again.')
+          msg('The install cell was deleted. Insert it again.')
         );
       }
       text = cell.model.sharedModel.getSource();
@@ -170,11 +171,11 @@ export class InstallFlow {
         kernelId,
         'cancelled',
         host.kind === 'notebook'
-          ? trans.__('Cancelled: nothing ran. The cell stays in the notebook.')
-          : trans.__('Cancelled: nothing ran.')
+          ? msg('Cancelled: nothing ran. The cell stays in the notebook.')
+          : msg('Cancelled: nothing ran.')
       );
     }
-    this._set(kernelId, 'running', trans.__('pip is running in the kernel…'));
+    this._set(kernelId, 'running', msg('pip is running in the kernel…'));
     pending.timings = {};
     const pipStart = performance.now();
     let out: { text: string; errored: boolean };
@@ -202,14 +203,17 @@ export class InstallFlow {
     pending.timings.pip = performance.now() - pipStart;
     const pip = readPipResult(out.text, out.errored);
     if (!pip.ok) {
-      Notification.error(trans.__('The install failed: %1', pip.message), {
-        autoClose: false
-      });
+      Notification.error(
+        trans.__('The install failed: %1', tr(trans, pip.message)),
+        {
+          autoClose: false
+        }
+      );
       return this._set(
         kernelId,
         'failed',
-        trans.__('The install failed; the kernel was not restarted.'),
-        [pip.message, pip.line].filter(Boolean)
+        msg('The install failed; the kernel was not restarted.'),
+        pipReasons(pip)
       );
     }
     pending.pipWarnings = pip.warnings;
@@ -246,22 +250,22 @@ export class InstallFlow {
       return this._set(
         kernelId,
         'restart-pending',
-        trans.__(
+        msg(
           'Installed. Verification is pending a restart: the kernel still runs the old torch.'
         )
       );
     }
     const verifyStart = performance.now();
     pending.timings.restart = restartStart ? verifyStart - restartStart : 0;
-    this._set(kernelId, 'verifying', trans.__('Verifying with a deep check…'));
+    this._set(kernelId, 'verifying', msg('Verifying with a deep check…'));
     const outcome = await model.probe({ deep: true });
     pending.timings.verify = performance.now() - verifyStart;
     if (outcome?.kind !== 'report') {
       return this._set(
         kernelId,
         'not-verified',
-        trans.__('Not verified: the deep check did not answer.'),
-        [outcome ? outcome.kind : trans.__('the kernel changed')]
+        msg('Not verified: the deep check did not answer.'),
+        [unanswered(outcome)]
       );
     }
     const v = verifyInstall(
@@ -285,17 +289,15 @@ export class InstallFlow {
       kernelId,
       v.verified ? 'verified' : 'not-verified',
       v.verified
-        ? trans.__('Verified: the kernel runs the planned build.')
+        ? msg('Verified: the kernel runs the planned build.')
         : v.edited
-          ? trans.__(
-              'The cell was edited, so it cannot be compared with the plan.'
-            )
-          : trans.__('Not verified: the kernel does not match the plan.'),
-      [...v.reasons, ...pending.pipWarnings.map(w => `pip: ${w}`)],
+          ? msg('The cell was edited, so it cannot be compared with the plan.')
+          : msg('Not verified: the kernel does not match the plan.'),
+      [...v.reasons, ...pending.pipWarnings],
       v.table
     );
     if (v.verified) {
-      Notification.success(status.message, { autoClose: 5000 });
+      Notification.success(tr(trans, status.message), { autoClose: 5000 });
     }
     return status;
   }
@@ -303,8 +305,8 @@ export class InstallFlow {
   private _set(
     kernelId: string,
     step: InstallStep,
-    message: string,
-    reasons: string[] = [],
+    message: IMessage,
+    reasons: IMessage[] = [],
     table: IInstallStatus['table'] = []
   ): IInstallStatus {
     const pending = this._pending.get(kernelId)!;

@@ -2,6 +2,7 @@
  * Types of the install → restart → verify loop.
  */
 import type { IPlan } from '../advice/types';
+import type { IMessage } from '../report/message';
 
 /** Where an install stands. */
 export type InstallStep =
@@ -43,10 +44,10 @@ export interface IInstallStatus {
   plan: IPlan;
   /** The cell text that ran, when it ran. */
   ranCell: string | null;
-  /** One sentence for the panel. */
-  message: string;
-  /** Why verification failed, or why pip failed. */
-  reasons: string[];
+  /** One sentence for the panel; the panel translates it. */
+  message: IMessage;
+  /** Why verification failed, or why pip failed (pip's line as an argument). */
+  reasons: IMessage[];
   /** Versions before and after, filled by verification. */
   table: IBeforeAfter[];
   /** How long each step took, in milliseconds, as far as it got. */

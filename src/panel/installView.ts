@@ -3,6 +3,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { CommandIDs } from '../commands';
 import type { IInstallStatus, IRegression } from '../install/types';
 import { el } from '../dom';
+import { tr } from '../report/message';
 
 /** An action button of the panel. */
 export interface IPanelAction {
@@ -52,8 +53,14 @@ export function renderInstall(
   const box = el('section', 'jp-TorchDoctor-install');
   box.dataset.step = status.step;
   box.setAttribute('aria-label', trans.__('Install'));
-  box.appendChild(el('h3', 'jp-TorchDoctor-heading', status.plan.title));
-  const message = el('div', 'jp-TorchDoctor-installMessage', status.message);
+  box.appendChild(
+    el('h3', 'jp-TorchDoctor-heading', tr(trans, status.plan.title))
+  );
+  const message = el(
+    'div',
+    'jp-TorchDoctor-installMessage',
+    tr(trans, status.message)
+  );
   message.setAttribute(
     'role',
     status.step === 'failed' || status.step === 'not-verified'
@@ -63,7 +70,7 @@ export function renderInstall(
   box.appendChild(message);
   if (status.reasons.length) {
     const list = el('ul', 'jp-TorchDoctor-reasons');
-    status.reasons.forEach(r => list.appendChild(el('li', '', r)));
+    status.reasons.forEach(r => list.appendChild(el('li', '', tr(trans, r))));
     box.appendChild(list);
   }
   if (status.table.length) {
@@ -135,7 +142,12 @@ export function renderRegression(
       el(
         'li',
         '',
-        `${c.name}: ${c.verified} → ${c.now ?? trans.__('not installed')}`
+        trans.__(
+          '%1: %2 → %3',
+          c.name,
+          c.verified,
+          c.now ?? trans.__('not installed')
+        )
       )
     );
   }
