@@ -18,6 +18,7 @@ import {
 } from '../src/__tests__/canned';
 import { launcherHtml, manySpecs } from '../src/badges/__tests__/launcherDom';
 import { TorchDoctorPanel } from '../src/panel/panel';
+import { msg } from '../src/report/message';
 import { median, ms, timeIt } from './stats';
 
 const RUNS = 50;
@@ -36,7 +37,10 @@ it('panel render: 8 GPUs and 30 findings', async () => {
   const extra: IFinding[] = Array.from({ length: 30 }, (_, i) => ({
     id: `synthetic-${i}`,
     severity: i % 3 === 0 ? 'warning' : 'info',
-    message: `Finding ${i}: a sentence of the length the engine writes, with a version 2.13.0+cpu in it.`,
+    message: msg(
+      'Finding %1: a sentence of the length the engine writes, with a version 2.13.0+cpu in it.',
+      i
+    ),
     evidence: { 'nvidia.driver': '580.95.05', 'gpu.index': i, ok: true }
   }));
   const bigState = {

@@ -1,16 +1,26 @@
-import { nullTranslator } from '@jupyterlab/translation';
-import { CommandRegistry } from '@lumino/commands';
+import * as fs from 'fs';
+import * as path from 'path';
 
+import { nullTranslator, type ITranslator } from '@jupyterlab/translation';
+import { CommandRegistry } from '@lumino/commands';
+import { Widget } from '@lumino/widgets';
+
+import { advise } from '../advice/engine';
 import { CommandIDs } from '../commands';
+import { pipReasons, readPipResult } from '../install/pipResult';
+import { verifyInstall } from '../install/verify';
+import type { IProbeState } from '../tokens';
 import { TorchDoctorPanel } from '../panel/panel';
 import { reportText } from '../panel/reportText';
 import {
   cu130BecameCpu,
   FakeModel,
   loadBase as load,
+  loadCase,
   NO_KERNEL,
   reportState
 } from './canned';
+import { MARKING_TRANSLATOR, untranslated } from './translate';
 import { msg } from '../report/message';
 
 describe('TorchDoctorPanel', () => {
@@ -58,7 +68,10 @@ describe('TorchDoctorPanel', () => {
       outcome: { kind: 'dead', kernelId: 'k', message: msg('The kernel died.') }
     });
     expect(status()).toBe('The kernel died.');
-    expect(panel.node.querySelector('[role="alert"]')).not.toBeNull();
+    expect(
+      panel.node.querySelector<HTMLElement>('.jp-TorchDoctor-state')!.dataset
+        .state
+    ).toBe('error');
     panel.dispose();
   });
 
@@ -138,7 +151,7 @@ describe('panel actions, install status and regression', () => {
           step,
           plan,
           ranCell: plan.cell,
-          message: `step ${step}`,
+          message: msg('step %1', step),
           reasons: [],
           table: [],
           timings: {},
@@ -147,6 +160,8 @@ describe('panel actions, install status and regression', () => {
       });
     const box = () =>
       panel.node.querySelector<HTMLElement>('.jp-TorchDoctor-install')!;
+    const status = () =>
+      panel.node.querySelector('.jp-TorchDoctor-state')?.textContent;
     install('inserted');
     expect(box().dataset.step).toBe('inserted');
     box().querySelector('button')!.click();
@@ -159,8 +174,8 @@ describe('panel actions, install status and regression', () => {
       `${CommandIDs.runInstall} {}`,
       `${CommandIDs.restartAndVerify} {}`
     ]);
-    install('failed', { reasons: ['The index could not be reached.'] });
-    expect(box().querySelector('[role="alert"]')).not.toBeNull();
+    install('failed', { reasons: [msg('The index could not be reached.')] });
+    expect(status()).toBe('The install failed.');
     expect(box().textContent).toContain('The index could not be reached.');
     install('verified', {
       table: [
@@ -194,7 +209,9 @@ describe('panel actions, install status and regression', () => {
       })
     );
     const box = panel.node.querySelector('.jp-TorchDoctor-regression')!;
-    expect(box.getAttribute('role')).toBe('alert');
+    expect(
+      panel.node.querySelector('.jp-TorchDoctor-state')?.textContent
+    ).toMatch(/the build changed since it was verified/);
     expect(box.textContent).toContain('torch: 2.14.1+cu130 → 2.13.0+cpu');
     box.querySelector('button')!.click();
     expect(calls).toEqual([`${CommandIDs.insertInstallCell} {"revert":true}`]);
@@ -213,5 +230,240 @@ describe('panel actions, install status and regression', () => {
     expect(text).toMatch(/Release data as of \d{4}-\d\d-\d\d/);
     expect(text).not.toMatch(/<[a-z]/);
     expect(reportText(NO_KERNEL, trans)).toContain('Kernel: none');
+  });
+});
+
+describe('an accessible, stable panel', () => {
+  const registry = () => {
+    const r = new CommandRegistry();
+    for (const id of [
+      CommandIDs.insertInstallCell,
+      CommandIDs.runInstall,
+      CommandIDs.restartAndVerify
+    ]) {
+      r.addCommand(id, { execute: () => undefined });
+    }
+    return r;
+  };
+  const attached = (translator?: ITranslator) => {
+    const model = new FakeModel();
+    const panel = new TorchDoctorPanel({
+      model,
+      commands: registry(),
+      translator
+    });
+    Widget.attach(panel, document.body);
+    return { model, panel };
+  };
+  const report = load('real-torch-cu130');
+  const live = {
+    'https://download.pytorch.org/whl/cpu|torch': [
+      'torch-2.14.1+cpu-cp311-cp311-manylinux_2_28_x86_64.whl'
+    ],
+    'https://download.pytorch.org/whl/cpu|torchvision': [
+      'torchvision-0.29.1+cpu-cp311-cp311-manylinux_2_28_x86_64.whl'
+    ]
+  };
+
+  it('keeps focus and open findings when the live check lands', () => {
+    const { model, panel } = attached();
+    model.set(reportState(report));
+    const details = panel.node.querySelector<HTMLDetailsElement>(
+      'details.jp-TorchDoctor-finding'
+    )!;
+    details.open = true;
+    const button = panel.node.querySelector<HTMLButtonElement>(
+      '.jp-TorchDoctor-plan button'
+    )!;
+    button.focus();
+    const state = panel.node.querySelector('.jp-TorchDoctor-state')!;
+    const stateNode = state.firstChild;
+    model.set({ advice: advise(report, {}, live) });
+    // The advice was rebuilt (the plan is now confirmed on the index)...
+    expect(panel.node.textContent).toContain('confirmed on the index');
+    expect(button.isConnected).toBe(false);
+    // ...but the reader's place is kept.
+    const again = panel.node.querySelector<HTMLDetailsElement>(
+      `details[data-key="${details.dataset.key}"]`
+    )!;
+    expect(again).not.toBe(details);
+    expect(again.open).toBe(true);
+    expect(document.activeElement).toBe(
+      panel.node.querySelector('.jp-TorchDoctor-plan button')
+    );
+    expect((document.activeElement as HTMLElement).dataset.key).toBe(
+      button.dataset.key
+    );
+    // The same sentence is not set again (a screen reader would repeat it).
+    expect(state.firstChild).toBe(stateNode);
+    panel.dispose();
+  });
+
+  it('keeps focus on the install button from one step to the next, else in its section', () => {
+    const { model, panel } = attached();
+    const state = reportState(report);
+    const plan = state.advice!.plans[0];
+    const install = (step: any) =>
+      model.set({
+        ...state,
+        install: {
+          step,
+          plan,
+          ranCell: plan.cell,
+          message: msg('step %1', step),
+          reasons: [],
+          table: [],
+          timings: {}
+        }
+      });
+    const next = () =>
+      panel.node.querySelector<HTMLButtonElement>(
+        '.jp-TorchDoctor-install button'
+      );
+    install('inserted');
+    next()!.focus();
+    install('restart-pending');
+    expect(next()!.textContent).toBe('Restart and Verify…');
+    expect(document.activeElement).toBe(next());
+    install('verifying');
+    expect(next()).toBeNull();
+    expect(document.activeElement).toBe(
+      panel.node.querySelector('[data-section="install"]')
+    );
+    panel.dispose();
+  });
+
+  it('has one live region, the state line, in every state', () => {
+    const { model, panel } = attached();
+    const states: Partial<IProbeState>[] = [
+      NO_KERNEL,
+      { phase: 'probing', kernelId: 'k', kernelDisplayName: 'P' },
+      reportState(report),
+      reportState(load('real-torch-cpu'), {
+        regression: cu130BecameCpu('/env/bin/python')
+      }),
+      {
+        ...reportState(report),
+        install: {
+          step: 'failed',
+          plan: reportState(report).advice!.plans[0],
+          ranCell: null,
+          message: msg('The install failed; the kernel was not restarted.'),
+          reasons: [],
+          table: [],
+          timings: {}
+        }
+      }
+    ];
+    for (const s of states) {
+      model.set(s);
+      const live = panel.node.querySelectorAll('[aria-live]');
+      expect(live.length).toBe(1);
+      expect(live[0].className).toBe('jp-TorchDoctor-state');
+      // No other element is a live region by its role either.
+      expect(
+        panel.node.querySelectorAll('[role="alert"], [role="log"]').length
+      ).toBe(0);
+      expect(panel.node.querySelectorAll('[role="status"]').length).toBe(1);
+    }
+    panel.dispose();
+  });
+
+  it('translates every sentence it shows, for every canned report', () => {
+    const { model, panel } = attached(MARKING_TRANSLATOR);
+    const cases = fs
+      .readdirSync(path.join(__dirname, '..', 'advice', 'golden', 'cases'))
+      .map(f => f.replace(/\.json$/, ''));
+    // Data, not sentences: cells, evidence, fact values, version tables.
+    const DATA =
+      'pre.jp-TorchDoctor-cell, .jp-TorchDoctor-evidence, .jp-TorchDoctor-facts dd, tbody';
+    const NAMES = ['torch', 'torchvision', 'torchaudio', 'nvcc', 'Apple MPS'];
+    const check = (name: string) => {
+      const walker = document.createTreeWalker(
+        panel.node,
+        NodeFilter.SHOW_TEXT
+      );
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const parent = n.parentElement!;
+        if (parent.closest(DATA) || NAMES.includes(n.textContent!.trim())) {
+          continue;
+        }
+        expect({ name, text: untranslated(n.textContent!) }).toEqual({
+          name,
+          text: ''
+        });
+      }
+      // Lumino's own section title ("… Section") is not ours to translate.
+      for (const e of [
+        panel.node,
+        ...Array.from(panel.body.node.querySelectorAll('[aria-label], [title]'))
+      ]) {
+        const label = `${e.getAttribute('aria-label') ?? ''}${e.getAttribute('title') ?? ''}`;
+        expect({ name, text: untranslated(label) }).toEqual({ name, text: '' });
+      }
+    };
+    for (const name of cases) {
+      const r = loadCase(name);
+      const state = reportState(r);
+      model.set(state);
+      check(name);
+      const plan = state.advice?.plans[0];
+      if (plan?.cell && r.deep) {
+        // Verification of that plan against this same report, as the panel shows it.
+        const v = verifyInstall(plan, plan.cell, r, r);
+        model.set({
+          install: {
+            step: v.verified ? 'verified' : 'not-verified',
+            plan,
+            ranCell: plan.cell,
+            message: msg('Not verified: the kernel does not match the plan.'),
+            reasons: v.reasons,
+            table: v.table,
+            timings: { pip: 1000 }
+          }
+        });
+        check(`${name} (verified)`);
+      }
+    }
+    const failed = readPipResult(
+      'ERROR: No matching distribution found for torch==9'
+    );
+    model.set({
+      ...reportState(report, { regression: cu130BecameCpu('/x') }),
+      install: {
+        step: 'failed',
+        plan: reportState(report).advice!.plans[0],
+        ranCell: null,
+        message: msg('The install failed; the kernel was not restarted.'),
+        reasons: pipReasons(failed),
+        table: [],
+        timings: {}
+      }
+    });
+    check('pip failed');
+    for (const s of [
+      NO_KERNEL,
+      { phase: 'probing' as const, kernelDisplayName: 'P' },
+      { phase: 'waiting' as const },
+      {
+        phase: 'done' as const,
+        outcome: {
+          kind: 'timeout' as const,
+          kernelId: 'k',
+          waitedForBusyKernel: false
+        }
+      },
+      {
+        outcome: {
+          kind: 'error' as const,
+          kernelId: 'k',
+          message: msg('Boom: %1', 'x')
+        }
+      }
+    ]) {
+      model.set({ ...s, install: null, regression: null });
+      check(String(s.phase ?? 'error'));
+    }
+    panel.dispose();
   });
 });

@@ -1,3 +1,4 @@
+import { msg, type IMessage } from '../report/message';
 import { liveKey } from '../report/outcome';
 import type { IPackageBuild, IProbeReport } from '../report/types';
 import { acceleratorVariants, releasesFor, variantFits } from './fit';
@@ -110,14 +111,18 @@ export class Advisor {
     const fits = new Map(
       choice.blocked.map(v => [v, variantFits(release, v, hw.platform!, hw)])
     );
-    const reasons = choice.blocked.reduce<string[]>(
+    const reasons = choice.blocked.reduce<IMessage[]>(
       (acc, v) => acc.concat(fits.get(v)!.reasons),
       []
     );
     this.find(null, {
       id: 'no-variant-fits',
       severity: 'warning',
-      message: `No build of torch ${release.torch} fits this machine: ${reasons.join('; ')}.`,
+      message: msg(
+        'No build of torch %1 fits this machine: %2.',
+        release.torch,
+        reasons
+      ),
       evidence: {
         'nvidia.driver': hw.driver,
         'gpu.compute_capabilities':
@@ -143,7 +148,12 @@ export class Advisor {
       this.plans.push({
         ...plan,
         kind: 'driver',
-        title: `Upgrade the NVIDIA driver to ${floor} or newer, then install torch ${release.torch} for ${describeVariant(v)}`
+        title: msg(
+          'Upgrade the NVIDIA driver to %1 or newer, then install torch %2 for %3',
+          floor ?? '',
+          release.torch,
+          describeVariant(v)
+        )
       });
     }
     if (this.settings.allowOlderTorch) {
@@ -157,7 +167,11 @@ export class Advisor {
             buildPlan(older, c.variant, this.report, hw, this.settings, {
               fresh,
               live: this.live,
-              title: `Install the newest torch that fits this GPU and driver: ${older.torch} for ${describeVariant(c.variant)}`
+              title: msg(
+                'Install the newest torch that fits this GPU and driver: %1 for %2',
+                older.torch,
+                describeVariant(c.variant)
+              )
             })
           );
           return;
@@ -200,9 +214,15 @@ function newestOnIndex(
     if (p.confirmedBy === 'live-index') {
       return {
         ...p,
-        title: `${p.title}: the newest on this index`,
+        title: msg('%1: the newest on this index', p.title),
         warnings: [
-          `torch ${release.torch} for ${describeVariant(variant)} is not on ${plan.indexUrl} yet; ${older.torch} is the newest release there.`,
+          msg(
+            'torch %1 for %2 is not on %3 yet; %4 is the newest release there.',
+            release.torch,
+            describeVariant(variant),
+            plan.indexUrl,
+            older.torch
+          ),
           ...p.warnings
         ]
       };
@@ -233,7 +253,7 @@ export function defaultVariant(
 /** The plan for Jetson: NVIDIA's wheels, not a cell. */
 export function jetsonPlan(): IPlan {
   return {
-    title: "Install NVIDIA's PyTorch wheel for your JetPack version",
+    title: msg("Install NVIDIA's PyTorch wheel for your JetPack version"),
     kind: 'manual',
     variant: 'jetson',
     torch: null,
@@ -243,7 +263,10 @@ export function jetsonPlan(): IPlan {
     downloadMb: null,
     confirmedBy: 'data',
     warnings: [
-      `Follow ${MATRIX.jetsonDocs}: pick the wheel that matches your JetPack (L4T) release.`
+      msg(
+        'Follow %1: pick the wheel that matches your JetPack (L4T) release.',
+        MATRIX.jetsonDocs
+      )
     ],
     expect: null
   };

@@ -1,17 +1,16 @@
 import { checkReport } from '../report/check';
+import { msg, type IMessage } from '../report/message';
 import type { IProbeReport } from '../report/types';
 import { Advisor, jetsonPlan } from './advisor';
 import { DEFAULT_ADVICE_SETTINGS } from './defaults';
 import { releasesFor } from './fit';
 import { readHardware } from './hardware';
 import { MATRIX } from './matrix';
-import { contextRules, installedRules, platformRules } from './rules';
+import { installedRules } from './installed';
+import { contextRules, platformRules } from './rules';
 import type { IAdvice, IAdviceSettings, ILiveIndex, Verdict } from './types';
-import { english } from '../report/message';
 
 export { DEFAULT_ADVICE_SETTINGS } from './defaults';
-
-/** Settings used when the caller gives none. */
 
 /** Verdicts from most to least serious: the first one found wins. */
 const ORDER: Verdict[] = [
@@ -25,18 +24,25 @@ const ORDER: Verdict[] = [
   'ok'
 ];
 
-const SUMMARY: { [v in Verdict]: string } = {
-  ok: 'The installed torch is the right build for what this kernel can see.',
-  'works-but-suboptimal':
-    'torch works, but a better-fitting build is available.',
-  'wrong-build': 'The installed torch is the wrong build for this machine.',
-  broken: 'The torch installation is broken.',
-  'no-torch': 'torch is not installed in this kernel’s environment.',
-  'no-accelerator-visible':
-    'A GPU exists, but this kernel cannot see it: fix the visibility, not the install.',
-  'unsupported-platform':
-    'PyTorch publishes no wheels for this platform or Python.',
-  unknown: 'The report is incomplete, so no advice can be given safely.'
+const SUMMARY: { [v in Verdict]: IMessage } = {
+  ok: msg(
+    'The installed torch is the right build for what this kernel can see.'
+  ),
+  'works-but-suboptimal': msg(
+    'torch works, but a better-fitting build is available.'
+  ),
+  'wrong-build': msg(
+    'The installed torch is the wrong build for this machine.'
+  ),
+  broken: msg('The torch installation is broken.'),
+  'no-torch': msg('torch is not installed in this kernel’s environment.'),
+  'no-accelerator-visible': msg(
+    'A GPU exists, but this kernel cannot see it: fix the visibility, not the install.'
+  ),
+  'unsupported-platform': msg(
+    'PyTorch publishes no wheels for this platform or Python.'
+  ),
+  unknown: msg('The report is incomplete, so no advice can be given safely.')
 };
 
 /**
@@ -64,7 +70,7 @@ export function advise(
         {
           id: 'report-invalid',
           severity: 'error',
-          message: english(check.message),
+          message: check.message,
           evidence: {}
         }
       ],
@@ -79,7 +85,11 @@ export function advise(
       advice.findings.push({
         id: 'invalid-index-url',
         severity: 'warning',
-        message: `The index base URL setting "${badIndex}" is not an http, https or file URL; the plans use ${s.indexBaseUrl}.`,
+        message: msg(
+          'The index base URL setting "%1" is not an http, https or file URL; the plans use %2.',
+          badIndex,
+          s.indexBaseUrl
+        ),
         evidence: { 'settings.indexBaseUrl': badIndex }
       });
     }
@@ -92,7 +102,7 @@ export function advise(
         {
           id: 'engine-error',
           severity: 'error',
-          message: String(reason),
+          message: msg('The advice engine failed: %1', String(reason)),
           evidence: {}
         }
       ],
@@ -132,7 +142,11 @@ function run(
     a.find('unsupported-platform', {
       id: 'python-unsupported',
       severity: 'error',
-      message: `No PyTorch release in the data has wheels for Python ${hw.python} on ${hw.platform}.`,
+      message: msg(
+        'No PyTorch release in the data has wheels for Python %1 on %2.',
+        hw.python,
+        hw.platform ?? ''
+      ),
       evidence: {
         'python.version': report.python.version,
         platform: hw.platform
@@ -147,7 +161,12 @@ function run(
     a.find(null, {
       id: 'python-limits-release',
       severity: 'warning',
-      message: `torch ${newest.torch} has no wheels for Python ${hw.python}; the newest release that supports it is ${releases[0].torch}.`,
+      message: msg(
+        'torch %1 has no wheels for Python %2; the newest release that supports it is %3.',
+        newest.torch,
+        hw.python,
+        releases[0].torch
+      ),
       evidence: { 'python.version': report.python.version }
     });
   }
@@ -155,7 +174,7 @@ function run(
     a.find('no-torch', {
       id: 'no-torch',
       severity: 'info',
-      message: 'torch is not installed in this kernel’s environment.',
+      message: msg('torch is not installed in this kernel’s environment.'),
       evidence: { 'packages.torch': null }
     });
     a.plans.push(jetsonPlan());
@@ -165,7 +184,7 @@ function run(
     a.find('no-torch', {
       id: 'no-torch',
       severity: 'info',
-      message: 'torch is not installed in this kernel’s environment.',
+      message: msg('torch is not installed in this kernel’s environment.'),
       evidence: {
         'packages.torch': null,
         'python.executable': report.python.executable

@@ -1,3 +1,4 @@
+import { msg, type IMessage } from '../report/message';
 import type { IHardware } from './hardware';
 import {
   archSet,
@@ -22,7 +23,7 @@ export interface IFit {
   gpuOk: boolean;
   /** The driver floor of a CUDA variant, for driver-upgrade plans. */
   floor: string | null;
-  reasons: string[];
+  reasons: IMessage[];
 }
 
 /**
@@ -72,7 +73,7 @@ export function variantFits(
   hw: IHardware
 ): IFit {
   const kind = variantKind(variant);
-  const reasons: string[] = [];
+  const reasons: IMessage[] = [];
   if (kind === 'cuda') {
     const drv = driverAllows(variant, hw);
     const set = archSet(release, variant, platform);
@@ -83,13 +84,27 @@ export function variantFits(
     if (!drv.ok) {
       reasons.push(
         hw.driver
-          ? `${variant} needs NVIDIA driver ${drv.floor} or newer; this one is ${hw.driver}`
-          : `${variant} needs an NVIDIA driver (${drv.floor} or newer)`
+          ? msg(
+              '%1 needs NVIDIA driver %2 or newer; this one is %3',
+              variant,
+              drv.floor ?? '',
+              hw.driver
+            )
+          : msg(
+              '%1 needs an NVIDIA driver (%2 or newer)',
+              variant,
+              drv.floor ?? ''
+            )
       );
     }
     for (const cc of uncovered) {
       reasons.push(
-        `${variant} of torch ${release.torch} has no kernels for compute capability ${(cc / 10).toFixed(1)}`
+        msg(
+          '%1 of torch %2 has no kernels for compute capability %3',
+          variant,
+          release.torch,
+          (cc / 10).toFixed(1)
+        )
       );
     }
     return {
@@ -104,10 +119,10 @@ export function variantFits(
     const targets = rocmTargets(variant);
     const missing = targets ? hw.amdGfx.filter(g => !targets.includes(g)) : [];
     if (targets === null) {
-      reasons.push(`the gfx targets of ${variant} are not in the data`);
+      reasons.push(msg('the gfx targets of %1 are not in the data', variant));
     }
     for (const g of missing) {
-      reasons.push(`${variant} has no kernels for ${g}`);
+      reasons.push(msg('%1 has no kernels for %2', variant, g));
     }
     const ok = targets !== null && missing.length === 0 && hw.amdGfx.length > 0;
     return { ok, driverOk: true, gpuOk: ok, floor: null, reasons };
@@ -119,7 +134,7 @@ export function variantFits(
       driverOk: true,
       gpuOk: ok,
       floor: null,
-      reasons: ok ? [] : ['no Intel GPU that PyTorch supports']
+      reasons: ok ? [] : [msg('no Intel GPU that PyTorch supports')]
     };
   }
   return { ok: true, driverOk: true, gpuOk: true, floor: null, reasons };

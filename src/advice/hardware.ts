@@ -1,3 +1,4 @@
+import { msg, type IMessage } from '../report/message';
 import type { IProbeReport } from '../report/types';
 import { allRocmTargets, MATRIX, type PlatformKey } from './matrix';
 
@@ -16,7 +17,7 @@ export interface IHardware {
   driverCudaMax: string | null;
   jetson: boolean;
   /** Visibility problems: GPUs exist but the kernel is kept from them. */
-  hidden: { field: string; value: string | null; why: string }[];
+  hidden: { field: string; value: string | null; why: IMessage }[];
   /** AMD gfx targets that some ROCm build supports. */
   amdGfx: string[];
   /** AMD gfx targets no ROCm build in the data supports. */
@@ -95,14 +96,19 @@ export function readHardware(report: IProbeReport): IHardware {
     hidden.push({
       field: 'nvidia.visible.CUDA_VISIBLE_DEVICES',
       value: cvd,
-      why: 'CUDA_VISIBLE_DEVICES is set to an empty list, so CUDA shows no GPU to this kernel'
+      why: msg(
+        'CUDA_VISIBLE_DEVICES is set to an empty list, so CUDA shows no GPU to this kernel'
+      )
     });
   }
   if (nvidiaPresent && (nvd === 'void' || nvd === 'none')) {
     hidden.push({
       field: 'nvidia.visible.NVIDIA_VISIBLE_DEVICES',
       value: nvd,
-      why: `NVIDIA_VISIBLE_DEVICES=${nvd} tells the container runtime to give this container no GPU`
+      why: msg(
+        'NVIDIA_VISIBLE_DEVICES=%1 tells the container runtime to give this container no GPU',
+        nvd
+      )
     });
   }
   const inContainer = report.environment.container.length > 0;
@@ -116,8 +122,12 @@ export function readHardware(report: IProbeReport): IHardware {
       field: 'nvidia.dev_nodes',
       value: '',
       why: inContainer
-        ? 'the host has an NVIDIA driver, but this container has no /dev/nvidia* devices: it was started without GPU access (for example without --gpus all)'
-        : 'the NVIDIA driver is loaded, but there are no /dev/nvidia* devices'
+        ? msg(
+            'the host has an NVIDIA driver, but this container has no /dev/nvidia* devices: it was started without GPU access (for example without --gpus all)'
+          )
+        : msg(
+            'the NVIDIA driver is loaded, but there are no /dev/nvidia* devices'
+          )
     });
   }
   const intelSupported: string[] = [];

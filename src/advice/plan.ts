@@ -1,3 +1,4 @@
+import { msg, type IMessage } from '../report/message';
 import { liveKey } from '../report/outcome';
 import { isManagedPackage } from '../report/packages';
 import type { IProbeReport } from '../report/types';
@@ -35,20 +36,22 @@ export function indexUrl(
     : `${base}/${variant}`;
 }
 
-/** A human name for a variant. */
-export function describeVariant(variant: string): string {
-  const kind = variantKind(variant);
-  if (kind === 'cuda') {
-    return `CUDA ${cudaOfVariant(variant)}`;
+/** A human name for a variant, as a phrase to put in a sentence. */
+export function describeVariant(variant: string): IMessage {
+  switch (variantKind(variant)) {
+    case 'cuda':
+      return msg('CUDA %1', cudaOfVariant(variant) ?? '');
+    case 'rocm':
+      return msg('ROCm %1', variant.slice(4));
+    case 'cpu':
+      return msg('CPU only');
+    case 'xpu':
+      return msg('Intel XPU');
+    case 'default':
+      return msg('the PyPI build');
+    default:
+      return msg('%1', variant);
   }
-  if (kind === 'rocm') {
-    return `ROCm ${variant.slice(4)}`;
-  }
-  return (
-    { cpu: 'CPU only', xpu: 'Intel XPU', default: 'the PyPI build' }[
-      kind as string
-    ] ?? variant
-  );
 }
 
 function pin(name: string, version: string, variant: string): string {
@@ -84,7 +87,7 @@ export function buildPlan(
   report: IProbeReport,
   hw: IHardware,
   settings: IAdviceSettings,
-  options: { fresh: boolean; live?: ILiveIndex; title?: string }
+  options: { fresh: boolean; live?: ILiveIndex; title?: IMessage }
 ): IPlan {
   const nightly = settings.channel === 'nightly';
   const index = indexUrl(variant, settings);
@@ -98,7 +101,7 @@ export function buildPlan(
         (options.fresh || installed[p as 'torchvision'] !== null)
     )
   ];
-  const warnings: string[] = [];
+  const warnings: IMessage[] = [];
   const packages: IPlannedPackage[] = [];
   for (const name of names) {
     let version: string | null = null;
@@ -111,7 +114,11 @@ export function buildPlan(
             : release.torchaudio;
       if (version === '') {
         warnings.push(
-          `The ${name} that pairs with torch ${release.torch} is not in the data: reinstall ${name} afterwards with an exact pin from the same index.`
+          msg(
+            'The %1 that pairs with torch %2 is not in the data: reinstall %1 afterwards with an exact pin from the same index.',
+            name,
+            release.torch
+          )
         );
         continue;
       }
@@ -121,7 +128,7 @@ export function buildPlan(
         !release.torchaudio_variants.includes(variant)
       ) {
         warnings.push(
-          `torchaudio has no ${variant} build in the data; it is left out`
+          msg('torchaudio has no %1 build in the data; it is left out', variant)
         );
         continue;
       }
@@ -144,18 +151,25 @@ export function buildPlan(
     cell = `${line}${flags} ${specs}${index ? ` --index-url ${index}` : ''}`;
   } else {
     warnings.push(
-      'This environment has neither pip nor uv: install pip first (python -m ensurepip).'
+      msg(
+        'This environment has neither pip nor uv: install pip first (python -m ensurepip).'
+      )
     );
   }
   if (report.environment.conda) {
     warnings.push(
-      'This is a conda environment: pip will install over conda-managed packages. Prefer the pip plan only if torch came from pip.'
+      msg(
+        'This is a conda environment: pip will install over conda-managed packages. Prefer the pip plan only if torch came from pip.'
+      )
     );
   }
   const tied = report.related.map(r => r.name).filter(n => TIED.includes(n));
   if (tied.length) {
     warnings.push(
-      `Built against the current torch, these may break and need reinstalling: ${tied.join(', ')}.`
+      msg(
+        'Built against the current torch, these may break and need reinstalling: %1.',
+        tied.join(', ')
+      )
     );
   }
   const extra = [
@@ -168,7 +182,10 @@ export function buildPlan(
   ];
   if (extra.length && index) {
     warnings.push(
-      `pip also reads ${extra.join(', ')}; --index-url replaces the main index but not those.`
+      msg(
+        'pip also reads %1; --index-url replaces the main index but not those.',
+        extra.join(', ')
+      )
     );
   }
   const kind = variantKind(variant);
@@ -199,7 +216,9 @@ export function buildPlan(
   return {
     title:
       options.title ??
-      `Install torch ${torchVersion ?? '(nightly)'} for ${describeVariant(variant)}`,
+      (torchVersion
+        ? msg('Install torch %1 for %2', torchVersion, describeVariant(variant))
+        : msg('Install torch (nightly) for %1', describeVariant(variant))),
     kind: 'install',
     variant,
     torch: release?.torch ?? null,
@@ -230,7 +249,7 @@ function confirm(
   index: string | null,
   report: IProbeReport,
   live: ILiveIndex | undefined,
-  warnings: string[]
+  warnings: IMessage[]
 ): 'live-index' | 'data' {
   if (!live) {
     return 'data';
@@ -242,7 +261,10 @@ function confirm(
       all = false;
       if (files === null) {
         warnings.push(
-          `The index could not be reached to confirm ${p.name}; the plan comes from the data file.`
+          msg(
+            'The index could not be reached to confirm %1; the plan comes from the data file.',
+            p.name
+          )
         );
       }
       continue;
@@ -258,7 +280,12 @@ function confirm(
     if (!found) {
       all = false;
       warnings.push(
-        `${p.name}==${p.version} for ${tag} was not found on ${index ?? 'PyPI'}.`
+        msg(
+          '%1 for %2 was not found on %3.',
+          `${p.name}==${p.version}`,
+          tag,
+          index ?? 'PyPI'
+        )
       );
     }
   }

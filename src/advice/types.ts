@@ -1,6 +1,8 @@
 /**
- * Inputs and outputs of the advice engine.
+ * Inputs and outputs of the advice engine. Every sentence is an IMessage:
+ * the views translate it; ids, evidence and cells stay data.
  */
+import type { IMessage } from '../report/message';
 
 /** Which CUDA variant a plan prefers when several fit. */
 export type CudaPolicy = 'newest' | 'pytorch-default' | 'keep';
@@ -43,7 +45,7 @@ export interface IFinding {
   id: string;
   severity: Severity;
   /** One plain-language sentence or two. */
-  message: string;
+  message: IMessage;
   /** Report fields and their values, e.g. {'nvidia.driver': '550.144.03'}. */
   evidence: { [field: string]: string | number | boolean | null };
 }
@@ -62,7 +64,7 @@ export interface IPlannedPackage {
  */
 export interface IPlan {
   /** A short title, e.g. 'Install torch 2.13.0 for CUDA 13.0'. */
-  title: string;
+  title: IMessage;
   /** 'install' plans carry a cell; 'driver' plans tell what to upgrade. */
   kind: 'install' | 'driver' | 'manual';
   /** cpu, cu126, rocm7.2, xpu or default (macOS/PyPI). */
@@ -79,7 +81,7 @@ export interface IPlan {
   /** Whether the wheels were confirmed on the index, or come from the data file. */
   confirmedBy: 'live-index' | 'data';
   /** Packages that the plan would break (CUDA-tied builds) and other cautions. */
-  warnings: string[];
+  warnings: IMessage[];
   /** What verification must see after the install and a restart. */
   expect: {
     packages: { [name: string]: string };
@@ -94,7 +96,7 @@ export interface IPlan {
 export interface IAdvice {
   verdict: Verdict;
   /** One sentence for the panel and status bar. */
-  summary: string;
+  summary: IMessage;
   findings: IFinding[];
   plans: IPlan[];
   /** The data file's date, so the UI can show how old its knowledge is. */

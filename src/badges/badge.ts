@@ -22,7 +22,7 @@ export interface IBadge {
   fit: BadgeFit;
   /** Short text on the card, e.g. "✓ 2.13.0+cpu". */
   text: string;
-  /** The one-sentence verdict. */
+  /** The one-sentence verdict, translated when the badge was made. */
   verdict: string;
   /** ISO time of the probe, or null when never probed. */
   at: string | null;
@@ -78,7 +78,9 @@ export function badgeOf(
     return {
       fit: 'no-torch',
       text: trans.__('no torch'),
-      verdict: advice?.summary ?? trans.__('torch is not installed.'),
+      verdict: advice
+        ? tr(trans, advice.summary)
+        : trans.__('torch is not installed.'),
       at
     };
   }
@@ -95,7 +97,7 @@ export function badgeOf(
     fit,
     // The mark first: a narrow card cuts the end of the text.
     text: `${mark} ${torch.build_version}`,
-    verdict: advice?.summary ?? '',
+    verdict: advice ? tr(trans, advice.summary) : '',
     at
   };
 }

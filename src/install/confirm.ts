@@ -7,6 +7,7 @@ import { Widget } from '@lumino/widgets';
 
 import type { IPlan } from '../advice/types';
 import { appendRow as row } from '../dom';
+import { tr } from '../report/message';
 import type { IProbeReport } from '../report/types';
 import { sameCell } from './verify';
 
@@ -74,7 +75,7 @@ export function confirmBody(
   for (const w of plan.warnings) {
     const warn = document.createElement('p');
     warn.className = 'jp-TorchDoctor-planWarning';
-    warn.textContent = w;
+    warn.textContent = tr(trans, w);
     node.appendChild(warn);
   }
   const note = document.createElement('p');

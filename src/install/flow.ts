@@ -13,9 +13,9 @@ import { msg, type IMessage } from '../report/message';
 import type { IProbeReport } from '../report/types';
 import type { ITorchDoctorModel } from '../tokens';
 import type { IInstallHost } from './host';
-import { readPipResult } from './pipResult';
+import { pipReasons, readPipResult } from './pipResult';
 import type { IInstallStatus, InstallStep } from './types';
-import { revertPlan, verifiedBuild, verifyInstall } from './verify';
+import { revertPlan, unanswered, verifiedBuild, verifyInstall } from './verify';
 
 /** What the flow asks of the user and the application. */
 export interface IInstallUI {
@@ -197,16 +197,15 @@ export class InstallFlow {
     }
     const pip = readPipResult(out.text, out.errored);
     if (!pip.ok) {
-      const why = Private.asMessage(pip.message);
-      this._ui.notify('error', why);
+      this._ui.notify('error', pip.message);
       return this._set(
         id,
         'failed',
         msg('The install failed; the kernel was not restarted.'),
-        [why, ...(pip.line ? [msg('%1', pip.line)] : [])]
+        pipReasons(pip)
       );
     }
-    p.pipWarnings = pip.warnings.map(Private.asMessage);
+    p.pipWarnings = pip.warnings;
     return this._restartAndVerify(p);
   }
 
@@ -268,11 +267,7 @@ export class InstallFlow {
         id,
         'not-verified',
         msg('Not verified: the deep check did not answer.'),
-        [
-          outcome
-            ? msg('The deep check ended as %1.', outcome.kind)
-            : msg('The kernel restarted or changed during the deep check.')
-        ]
+        [unanswered(outcome)]
       );
     }
     const ran = p.ran ?? p.plan.cell;
@@ -296,7 +291,7 @@ export class InstallFlow {
         : v.edited
           ? msg('The cell was edited, so it cannot be compared with the plan.')
           : msg('Not verified: the kernel does not match the plan.'),
-      [...v.reasons.map(Private.asMessage), ...p.pipWarnings],
+      [...v.reasons, ...p.pipWarnings],
       v.table
     );
     if (v.verified) {
@@ -341,11 +336,6 @@ namespace Private {
       .map(line => line.trim())
       .filter(Boolean)
       .slice(-5)
-      .map(line => msg('%1', line));
-  }
-
-  /** Sentences from the pip reader and verifier, as messages. */
-  export function asMessage(m: string | IMessage): IMessage {
-    return typeof m === 'string' ? msg('%1', m) : m;
+      .map(line => msg('pip said: %1', line));
   }
 }

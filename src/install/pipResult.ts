@@ -1,6 +1,8 @@
 /**
- * Reading pip's result from the install cell's outputs.
+ * Reading pip's result from the install cell's outputs. Sentences are
+ * messages; pip's own lines stay text, as their arguments.
  */
+import { msg, type IMessage } from '../report/message';
 
 /** Why pip failed, by the message pip prints. */
 export type PipFailure =
@@ -13,46 +15,62 @@ export type PipResult =
       installed: string[];
       alreadySatisfied: string[];
       /** pip's after-the-fact dependency warnings: installed, but others may break. */
-      warnings: string[];
+      warnings: IMessage[];
     }
-  | { ok: false; reason: PipFailure; message: string; line: string };
+  | {
+      ok: false;
+      reason: PipFailure;
+      message: IMessage;
+      /** The line of pip's output that tells, as pip printed it, or ''. */
+      line: string;
+    };
 
 /** The patterns pip prints for each failure, most specific first. */
-const FAILURES: [PipFailure, RegExp, string][] = [
+const FAILURES: [PipFailure, RegExp, IMessage][] = [
   [
     'disk-full',
     /No space left on device|\[Errno 28\]/i,
-    'The disk is full: free some space (pip cache purge helps) and run the cell again.'
+    msg(
+      'The disk is full: free some space (pip cache purge helps) and run the cell again.'
+    )
   ],
   [
     'network',
     /Failed to establish a new connection|Connection refused|Name or service not known|Temporary failure in name resolution|Max retries exceeded|Could not fetch URL|Read timed out|NewConnectionError|ProxyError|SSLError|network is unreachable/i,
-    'The index could not be reached: check the network, the proxy or the index URL in the settings.'
+    msg(
+      'The index could not be reached: check the network, the proxy or the index URL in the settings.'
+    )
   ],
   [
     'network',
     /is not a trusted or secure host and is being ignored/i,
-    'pip ignored the index because it is plain http: use https, or a mirror on localhost.'
+    msg(
+      'pip ignored the index because it is plain http: use https, or a mirror on localhost.'
+    )
   ],
   [
     'no-match',
     /\(from versions: none\)/i,
-    'The index offered no version at all: it may be unreachable, or it does not have this package.'
+    msg(
+      'The index offered no version at all: it may be unreachable, or it does not have this package.'
+    )
   ],
   [
     'no-match',
     /No matching distribution found for|Could not find a version that satisfies the requirement/i,
-    'The index has no wheel of that version for this Python and platform.'
+    msg('The index has no wheel of that version for this Python and platform.')
   ],
   [
     'conflict',
     /ResolutionImpossible|conflicting dependencies|Cannot install .* because these package versions have conflicting/i,
-    'pip found conflicting requirements: another package pins a different torch.'
+    msg(
+      'pip found conflicting requirements: another package pins a different torch.'
+    )
   ],
   [
     'permission',
     /Permission denied|\[Errno 13\]|externally-managed-environment/i,
-    'pip may not write to this environment.'
+    msg('pip may not write to this environment.')
   ]
 ];
 
@@ -86,7 +104,8 @@ export function readPipResult(text: string, errored = false): PipResult {
   // under an ERROR line; the install itself succeeded.
   const warnings = clean
     .split(/\r?\n/)
-    .filter(l => /^\S+ [^ ]+ requires .*(incompatible|not installed)/.test(l));
+    .filter(l => /^\S+ [^ ]+ requires .*(incompatible|not installed)/.test(l))
+    .map(l => msg('pip: %1', l));
   if (done && !errored) {
     return {
       ok: true,
@@ -115,8 +134,20 @@ export function readPipResult(text: string, errored = false): PipResult {
     ok: false,
     reason: 'error',
     message: line
-      ? 'pip did not finish the install.'
-      : 'The install cell printed nothing that shows pip succeeded.',
+      ? msg('pip did not finish the install.')
+      : msg('The install cell printed nothing that shows pip succeeded.'),
     line
   };
+}
+
+/**
+ * The reasons a failed install shows: the explanation, then pip's own line.
+ */
+export function pipReasons(result: PipResult): IMessage[] {
+  if (result.ok) {
+    return result.warnings;
+  }
+  return result.line
+    ? [result.message, msg('pip said: %1', result.line)]
+    : [result.message];
 }

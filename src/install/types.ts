@@ -46,9 +46,9 @@ export interface IInstallStatus {
   plan: IPlan;
   /** The cell text that ran, when it ran. */
   ranCell: string | null;
-  /** One sentence for the panel. */
+  /** One sentence for the panel; the panel translates it. */
   message: IMessage;
-  /** Why verification failed, or why pip failed. */
+  /** Why verification failed, or why pip failed (pip's line as an argument). */
   reasons: IMessage[];
   /** Versions before and after, filled by verification. */
   table: IBeforeAfter[];

@@ -3,6 +3,8 @@
  * the plan promised? Pure functions over two probe reports.
  */
 import type { IPlan, IPlannedPackage } from '../advice/types';
+import { msg, type IMessage } from '../report/message';
+import type { ProbeOutcome } from '../report/outcome';
 import { MANAGED_PACKAGES, type ManagedPackage } from '../report/packages';
 import type { IProbeReport } from '../report/types';
 import type { IBeforeAfter, IRegression, IVerifiedBuild } from './types';
@@ -12,8 +14,29 @@ export interface IVerification {
   verified: boolean;
   /** The cell ran differs from the plan's: nothing to compare against. */
   edited: boolean;
-  reasons: string[];
+  /** Why it is not verified; kernel values are arguments. */
+  reasons: IMessage[];
   table: IBeforeAfter[];
+}
+
+/**
+ * Why verification got no report after the restart: the probe's own
+ * message where it has one.
+ */
+export function unanswered(outcome: ProbeOutcome | null): IMessage {
+  if (!outcome) {
+    return msg('The kernel changed before the deep check answered.');
+  }
+  switch (outcome.kind) {
+    case 'timeout':
+      return msg('The deep check timed out.');
+    case 'not-python':
+      return msg('The kernel is not a Python kernel (%1).', outcome.language);
+    case 'report':
+      return msg('The deep check answered.');
+    default:
+      return outcome.message;
+  }
 }
 
 /** Whitespace-insensitive cell comparison: re-indenting is not an edit. */
@@ -50,31 +73,54 @@ export function verifyInstall(
       ok: expected === null ? null : now === expected
     };
   });
-  const reasons: string[] = [];
+  const reasons: IMessage[] = [];
   if (edited) {
     reasons.push(
-      'The cell was edited before it ran, so there is no plan to compare with; the table shows what is installed now.'
+      msg(
+        'The cell was edited before it ran, so there is no plan to compare with; the table shows what is installed now.'
+      )
     );
   } else if (!expect) {
     reasons.push(
-      'A nightly plan has no exact versions to compare with; the table shows what is installed now.'
+      msg(
+        'A nightly plan has no exact versions to compare with; the table shows what is installed now.'
+      )
     );
   }
   for (const row of table) {
     if (row.ok === false) {
       reasons.push(
-        `${row.name} is ${row.after ?? 'not installed'}, the plan installs ${row.expected}.`
+        row.after
+          ? msg(
+              '%1 is %2, the plan installs %3.',
+              row.name,
+              row.after,
+              row.expected ?? ''
+            )
+          : msg(
+              '%1 is not installed, the plan installs %2.',
+              row.name,
+              row.expected ?? ''
+            )
       );
     }
   }
   const deep = after.deep;
   if (!deep || deep.status !== 'ok') {
     reasons.push(
-      `The deep check did not finish: ${deep ? `${deep.status} ${deep.error ?? ''}`.trim() : 'no result'}.`
+      deep
+        ? msg(
+            'The deep check did not finish: %1.',
+            `${deep.status} ${deep.error ?? ''}`.trim()
+          )
+        : msg('The deep check did not finish: no result.')
     );
   } else if (!deep.torch?.imported) {
     reasons.push(
-      `torch does not import: ${deep.torch?.error?.message ?? 'unknown error'}.`
+      msg(
+        'torch does not import: %1.',
+        deep.torch?.error?.message ?? msg('unknown error')
+      )
     );
   } else {
     const torchRow = table.find(r => r.name === 'torch');
@@ -84,20 +130,28 @@ export function verifyInstall(
       deep.torch.version !== torchRow.after
     ) {
       reasons.push(
-        `torch imports as ${deep.torch.version}, but its files say ${torchRow.after}: a stale copy shadows it.`
+        msg(
+          'torch imports as %1, but its files say %2: a stale copy shadows it.',
+          deep.torch.version,
+          torchRow.after
+        )
       );
     }
     const device = expect?.device ?? 'cpu';
     const smoke = (deep.smoke ?? []).find(s => s.device === device);
     if (expect?.accelerator && device.startsWith('cuda')) {
       if (!deep.cuda?.available) {
-        reasons.push('torch.cuda.is_available() is False after the install.');
+        reasons.push(
+          msg('torch.cuda.is_available() is False after the install.')
+        );
       }
     }
     if (!smoke) {
-      reasons.push(`No tensor op ran on ${device}.`);
+      reasons.push(msg('No tensor op ran on %1.', device));
     } else if (!smoke.ok) {
-      reasons.push(`A tensor op on ${device} failed: ${smoke.error ?? ''}`);
+      reasons.push(
+        msg('A tensor op on %1 failed: %2', device, smoke.error ?? '')
+      );
     }
   }
   return {
@@ -170,7 +224,9 @@ export function revertPlan(reg: IRegression, report: IProbeReport): IPlan {
   const torch = v.packages['torch'] ?? null;
   const index = /--index-url\s+(\S+)/.exec(v.cell);
   return {
-    title: `Back to the verified build${torch ? ` (torch ${torch})` : ''}`,
+    title: torch
+      ? msg('Back to the verified build (torch %1)', torch)
+      : msg('Back to the verified build'),
     kind: 'install',
     variant: torch?.split('+')[1] ?? 'default',
     torch: torch?.split('+')[0] ?? null,

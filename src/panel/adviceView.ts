@@ -2,6 +2,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 
 import type { IAdvice, IFinding, IPlan, Verdict } from '../advice/types';
 import { CommandIDs } from '../commands';
+import { tr } from '../report/message';
 import type { ActionRenderer } from './installView';
 import { appendRow, el } from '../dom';
 
@@ -23,10 +24,56 @@ export function verdictLabel(
   return labels[verdict];
 }
 
-function finding(f: IFinding): HTMLElement {
+/**
+ * The verdict as a phrase for the state line, without a mark: a screen
+ * reader reads it after "Probed at …".
+ */
+export function verdictPhrase(
+  advice: IAdvice,
+  trans: TranslationBundle
+): string {
+  if (advice.findings.some(f => f.id === 'cpu-build-on-gpu')) {
+    return trans.__('CPU build on a GPU machine');
+  }
+  const phrases: { [v in Verdict]: string } = {
+    ok: trans.__('right build'),
+    'works-but-suboptimal': trans.__('works, could be better'),
+    'wrong-build': trans.__('wrong build'),
+    broken: trans.__('torch is broken'),
+    'no-torch': trans.__('no torch'),
+    'no-accelerator-visible': trans.__('GPU not visible'),
+    'unsupported-platform': trans.__('unsupported platform'),
+    unknown: trans.__('no verdict')
+  };
+  return phrases[advice.verdict];
+}
+
+/**
+ * The keys of findings: their id, with a count when an id repeats (one
+ * finding per hidden GPU reason or smoke device). Keys keep a finding open
+ * across re-renders.
+ */
+export function findingKeys(findings: IFinding[]): string[] {
+  const seen = new Map<string, number>();
+  return findings.map(f => {
+    const n = (seen.get(f.id) ?? 0) + 1;
+    seen.set(f.id, n);
+    return n === 1 ? `finding:${f.id}` : `finding:${f.id}#${n}`;
+  });
+}
+
+function finding(
+  f: IFinding,
+  key: string,
+  trans: TranslationBundle
+): HTMLElement {
   const details = el('details', 'jp-TorchDoctor-finding');
   details.dataset.severity = f.severity;
-  details.appendChild(el('summary', 'jp-TorchDoctor-findingText', f.message));
+  details.dataset.key = key;
+  details.appendChild(
+    el('summary', 'jp-TorchDoctor-findingText', tr(trans, f.message))
+  );
+  // Evidence is data: report fields and the kernel's values, as text.
   const list = el('dl', 'jp-TorchDoctor-evidence');
   for (const [field, value] of Object.entries(f.evidence)) {
     appendRow(list, field, value === null ? 'null' : String(value));
@@ -43,7 +90,7 @@ function plan(
 ): HTMLElement {
   const box = el('section', 'jp-TorchDoctor-plan');
   box.dataset.kind = p.kind;
-  box.appendChild(el('h3', 'jp-TorchDoctor-planTitle', p.title));
+  box.appendChild(el('h3', 'jp-TorchDoctor-planTitle', tr(trans, p.title)));
   if (p.cell) {
     box.appendChild(el('pre', 'jp-TorchDoctor-cell', p.cell));
     if (action) {
@@ -67,19 +114,28 @@ function plan(
   );
   const replaced = p.packages
     .filter(x => x.replaces)
-    .map(x => `${x.name} ${x.replaces} → ${x.version ?? 'nightly'}`);
+    .map(x =>
+      trans.__(
+        '%1 %2 → %3',
+        x.name,
+        x.replaces!,
+        x.version ?? trans.__('nightly')
+      )
+    );
   if (replaced.length) {
     meta.push(trans.__('replaces %1', replaced.join(', ')));
   }
   box.appendChild(el('div', 'jp-TorchDoctor-planMeta', meta.join(' · ')));
   for (const w of p.warnings) {
-    box.appendChild(el('div', 'jp-TorchDoctor-planWarning', w));
+    box.appendChild(el('div', 'jp-TorchDoctor-planWarning', tr(trans, w)));
   }
   return box;
 }
 
 /**
  * Render an advice: verdict, summary, findings with their evidence, plans.
+ * Findings carry data-key (see {@link findingKeys}) so the panel can keep
+ * them open when it renders again.
  */
 export function renderAdvice(
   advice: IAdvice,
@@ -93,10 +149,16 @@ export function renderAdvice(
     verdictLabel(advice.verdict, trans)
   );
   verdict.dataset.verdict = advice.verdict;
-  root.append(verdict, el('p', 'jp-TorchDoctor-summary', advice.summary));
+  root.append(
+    verdict,
+    el('p', 'jp-TorchDoctor-summary', tr(trans, advice.summary))
+  );
   if (advice.findings.length) {
     root.appendChild(el('h3', 'jp-TorchDoctor-heading', trans.__('Why')));
-    advice.findings.forEach(f => root.appendChild(finding(f)));
+    const keys = findingKeys(advice.findings);
+    advice.findings.forEach((f, i) =>
+      root.appendChild(finding(f, keys[i], trans))
+    );
   }
   if (advice.plans.length) {
     root.appendChild(

@@ -1,8 +1,10 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 
 import type { IProbeReport } from '../report/types';
+import type { InstallStep } from '../install/types';
 import type { IProbeState } from '../tokens';
 import { tr } from '../report/message';
+import { verdictPhrase } from './adviceView';
 
 /**
  * One labelled line of the panel's fact list.
@@ -12,13 +14,19 @@ export interface IFact {
   value: string;
 }
 
+/** One short sentence on the state, and how it looks. */
+export interface IStateLine {
+  text: string;
+  kind: 'info' | 'busy' | 'error';
+}
+
 /**
- * A one-line description of the model's state for the panel header.
+ * A one-line description of the model's probe state for the panel header.
  */
 export function describeState(
   state: IProbeState,
   trans: TranslationBundle
-): { text: string; kind: 'info' | 'busy' | 'error' } {
+): IStateLine {
   switch (state.phase) {
     case 'no-kernel':
       return {
@@ -39,14 +47,24 @@ export function describeState(
   }
   const outcome = state.outcome;
   switch (outcome?.kind) {
-    case 'report':
+    case 'report': {
+      const time = state.probedAt?.toLocaleTimeString() ?? '';
       return {
-        text: trans.__(
-          'Probed at %1.',
-          state.probedAt?.toLocaleTimeString() ?? ''
-        ),
+        text: state.regression
+          ? trans.__(
+              'Probed at %1: the build changed since it was verified.',
+              time
+            )
+          : state.advice
+            ? trans.__(
+                'Probed at %1: %2.',
+                time,
+                verdictPhrase(state.advice, trans)
+              )
+            : trans.__('Probed at %1.', time),
         kind: 'info'
       };
+    }
     case 'not-python':
       return {
         text: trans.__(
@@ -71,6 +89,56 @@ export function describeState(
     default:
       return { text: trans.__('Not probed yet.'), kind: 'info' };
   }
+}
+
+/** Install steps that speak over a probe in progress (it is theirs). */
+const INSTALL_BUSY: InstallStep[] = ['running', 'restarting', 'verifying'];
+
+/**
+ * The panel's live state line: the install step while an install runs or
+ * has just ended, else the probe state. Short, so a screen reader reads it
+ * whole on each change.
+ */
+export function stateLine(
+  state: IProbeState,
+  trans: TranslationBundle
+): IStateLine {
+  const step = state.install?.step;
+  const probing = state.phase === 'probing' || state.phase === 'waiting';
+  if (
+    step &&
+    (INSTALL_BUSY.includes(step) ||
+      (!probing && step !== 'inserted' && step !== 'cancelled'))
+  ) {
+    switch (step) {
+      case 'running':
+        return { text: trans.__('Installing…'), kind: 'busy' };
+      case 'restarting':
+        return { text: trans.__('Restarting the kernel…'), kind: 'busy' };
+      case 'verifying':
+        return { text: trans.__('Verifying the install…'), kind: 'busy' };
+      case 'failed':
+        return { text: trans.__('The install failed.'), kind: 'error' };
+      case 'interrupted':
+        return {
+          text: trans.__('The install was interrupted.'),
+          kind: 'error'
+        };
+      case 'restart-pending':
+        return {
+          text: trans.__('Installed: restart the kernel to verify.'),
+          kind: 'info'
+        };
+      case 'verified':
+        return { text: trans.__('The install is verified.'), kind: 'info' };
+      case 'not-verified':
+        return {
+          text: trans.__('The install is not verified.'),
+          kind: 'error'
+        };
+    }
+  }
+  return describeState(state, trans);
 }
 
 function pkgLine(

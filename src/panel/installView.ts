@@ -8,6 +8,11 @@ import { tr } from '../report/message';
 /** An action button of the panel. */
 export interface IPanelAction {
   label: string;
+  /**
+   * The button's stable key, to keep focus on it across re-renders; by
+   * default the command and its arguments.
+   */
+  key?: string;
   /** The command to run and its arguments. */
   command: string;
   args?: { [key: string]: number | string | boolean };
@@ -43,7 +48,7 @@ function table(status: IInstallStatus, trans: TranslationBundle): HTMLElement {
 
 /**
  * The install section: the step, its reasons, the before/after table and
- * the next action.
+ * the next action. Not a live region: the panel's state line announces.
  */
 export function renderInstall(
   status: IInstallStatus,
@@ -53,19 +58,12 @@ export function renderInstall(
   const box = el('section', 'jp-TorchDoctor-install');
   box.dataset.step = status.step;
   box.setAttribute('aria-label', trans.__('Install'));
-  box.appendChild(el('h3', 'jp-TorchDoctor-heading', status.plan.title));
-  const message = el(
-    'div',
-    'jp-TorchDoctor-installMessage',
-    tr(trans, status.message)
+  box.appendChild(
+    el('h3', 'jp-TorchDoctor-heading', tr(trans, status.plan.title))
   );
-  message.setAttribute(
-    'role',
-    status.step === 'failed' || status.step === 'not-verified'
-      ? 'alert'
-      : 'status'
+  box.appendChild(
+    el('div', 'jp-TorchDoctor-installMessage', tr(trans, status.message))
   );
-  box.appendChild(message);
   if (status.reasons.length) {
     const list = el('ul', 'jp-TorchDoctor-reasons');
     status.reasons.forEach(r => list.appendChild(el('li', '', tr(trans, r))));
@@ -102,20 +100,26 @@ export function renderInstall(
       label: trans.__('Run Install Again…'),
       command: CommandIDs.runInstall
     },
+    interrupted: {
+      label: trans.__('Run Install Again…'),
+      command: CommandIDs.runInstall
+    },
     'restart-pending': {
       label: trans.__('Restart and Verify…'),
       command: CommandIDs.restartAndVerify
     }
   };
   if (next[status.step]) {
-    box.appendChild(action(next[status.step]));
+    // One key for the next step's button: focus stays on it from
+    // "Run Install…" to "Restart and Verify…".
+    box.appendChild(action({ ...next[status.step], key: 'install:next' }));
   }
   return box;
 }
 
 /**
  * The regression guard's warning: the verified build changed, with the
- * one-click way back.
+ * one-click way back. The state line announces it.
  */
 export function renderRegression(
   reg: IRegression,
@@ -123,7 +127,7 @@ export function renderRegression(
   action: ActionRenderer
 ): HTMLElement {
   const box = el('section', 'jp-TorchDoctor-regression');
-  box.setAttribute('role', 'alert');
+  box.setAttribute('aria-label', trans.__('Build changed'));
   box.appendChild(
     el(
       'div',
@@ -140,7 +144,12 @@ export function renderRegression(
       el(
         'li',
         '',
-        `${c.name}: ${c.verified} → ${c.now ?? trans.__('not installed')}`
+        trans.__(
+          '%1: %2 → %3',
+          c.name,
+          c.verified,
+          c.now ?? trans.__('not installed')
+        )
       )
     );
   }

@@ -1,5 +1,6 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 
+import { english } from '../report/message';
 import type { IProbeState } from '../tokens';
 import { verdictLabel } from './adviceView';
 import { describeState, summarizeReport } from './facts';
@@ -7,7 +8,8 @@ import { describeState, summarizeReport } from './facts';
 /**
  * The state as plain text for a bug report: the kernel, the verdict and its
  * reasons with evidence, the facts, the plans and the probe's errors.
- * Markdown-friendly (fenced cells) and free of HTML.
+ * Markdown-friendly (fenced cells) and free of HTML. The engine's sentences
+ * stay English, for the issue tracker.
  */
 export function reportText(
   state: IProbeState,
@@ -24,10 +26,10 @@ export function reportText(
     lines.push(
       '',
       `Verdict: ${verdictLabel(advice.verdict, trans)} (${advice.verdict})`,
-      advice.summary
+      english(advice.summary)
     );
     for (const f of advice.findings) {
-      lines.push(`- [${f.severity}] ${f.id}: ${f.message}`);
+      lines.push(`- [${f.severity}] ${f.id}: ${english(f.message)}`);
       for (const [k, v] of Object.entries(f.evidence)) {
         lines.push(`    ${k} = ${v === null ? 'null' : String(v)}`);
       }
@@ -51,11 +53,11 @@ export function reportText(
   if (advice?.plans.length) {
     lines.push('', 'Plans:');
     for (const p of advice.plans) {
-      lines.push(`- ${p.title} (${p.confirmedBy})`);
+      lines.push(`- ${english(p.title)} (${p.confirmedBy})`);
       if (p.cell) {
         lines.push('```', p.cell, '```');
       }
-      p.warnings.forEach(w => lines.push(`  ! ${w}`));
+      p.warnings.forEach(w => lines.push(`  ! ${english(w)}`));
     }
   }
   if (state.regression) {
@@ -65,8 +67,9 @@ export function reportText(
     }
   }
   if (state.install) {
-    lines.push('', `Install: ${state.install.step}: ${state.install.message}`);
-    state.install.reasons.forEach(r => lines.push(`- ${r}`));
+    const install = state.install;
+    lines.push('', `Install: ${install.step}: ${english(install.message)}`);
+    install.reasons.forEach(r => lines.push(`- ${english(r)}`));
   }
   if (advice) {
     lines.push('', `Release data as of ${advice.dataAsOf}`);

@@ -32,7 +32,10 @@ export function shortGpuName(name: string): string {
 }
 
 /** The first GPU the report shows, as a short name, or null. */
-export function firstGpu(report: IProbeReport): string | null {
+export function firstGpu(
+  report: IProbeReport,
+  trans: TranslationBundle
+): string | null {
   const nv = report.nvidia.gpus[0];
   if (nv && report.nvidia.driver) {
     const more = report.nvidia.gpus.length - 1;
@@ -40,10 +43,10 @@ export function firstGpu(report: IProbeReport): string | null {
   }
   const amd = report.amd.kfd ? report.amd.gpus[0] : undefined;
   if (amd) {
-    return amd.gfx ?? 'AMD GPU';
+    return amd.gfx ?? trans.__('AMD GPU');
   }
   if (report.intel.gpus.some(g => g.discrete)) {
-    return 'Intel GPU';
+    return trans.__('Intel GPU');
   }
   if (report.apple?.apple_silicon && report.apple.mps_os_supported) {
     return 'MPS';
@@ -60,7 +63,7 @@ function verdictPhrase(
   const ids = new Set(advice.findings.map(f => f.id));
   switch (advice.verdict) {
     case 'ok': {
-      const gpu = firstGpu(report);
+      const gpu = firstGpu(report, trans);
       return gpu
         ? { text: `${gpu} ✓`, level: 'ok' }
         : { text: trans.__('no GPU'), level: 'ok' };
@@ -143,7 +146,7 @@ export function statusSummary(
   const head = torch
     ? trans.__('torch %1', torch.build_version)
     : trans.__('no torch');
-  const title = `${advice?.summary ?? ''} ${when}`.trim();
+  const title = advice ? `${tr(trans, advice.summary)} ${when}` : when;
   if (!advice) {
     return { text: head, title, level: 'info' };
   }

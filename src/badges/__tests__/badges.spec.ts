@@ -6,7 +6,8 @@ import { Widget } from '@lumino/widgets';
 import { advise } from '../../advice/engine';
 import { FakeModel, loadBase, loadCase } from '../../__tests__/canned';
 import type { IProbeRecord } from '../../tokens';
-import { badgeOf, unprobed } from '../badge';
+import { MARK, untranslated } from '../../__tests__/translate';
+import { badgeOf, badgeTitle, unprobed } from '../badge';
 import { BadgeCache } from '../cache';
 import { BADGE_CLASS, cardKernel, decorate, undecorate } from '../decorator';
 import { LauncherBadges } from '../launcherBadges';
@@ -25,6 +26,35 @@ const record = (
 });
 
 describe('badgeOf', () => {
+  it('translates every sentence; only the build stays as it is', () => {
+    const outcomes: IProbeRecord['outcome'][] = [
+      { kind: 'not-python', kernelId: 'k', language: 'R' },
+      { kind: 'timeout', kernelId: 'k', waitedForBusyKernel: false },
+      { kind: 'error', kernelId: 'k', message: msg('Boom: %1', 'x') }
+    ];
+    const records = [
+      ...[
+        'real-torch-cpu',
+        'real-no-torch',
+        'real-cu130-broken',
+        'real-torch-cu130'
+      ].map(b => record(b, loadBase(b))),
+      record('c', loadCase('cpu-build-rtx4090-driver580')),
+      ...outcomes.map(outcome => ({ ...record('o'), outcome, advice: null }))
+    ];
+    for (const r of records) {
+      const b = badgeOf(r, MARK);
+      const build =
+        r.outcome.kind === 'report'
+          ? (r.outcome.report.packages.torch?.build_version ?? '')
+          : '';
+      expect(untranslated(b.text, [build])).toBe('');
+      expect(untranslated(b.verdict)).toBe('');
+      expect(untranslated(badgeTitle(b, MARK))).toBe('');
+    }
+    expect(untranslated(unprobed(MARK).verdict)).toBe('');
+  });
+
   it('shows the build and the fit', () => {
     expect(badgeOf(record('a'))).toMatchObject({
       fit: 'ok',

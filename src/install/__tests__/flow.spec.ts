@@ -240,7 +240,7 @@ describe('InstallFlow', () => {
       const status = await flow.run();
       expect(status?.step).toBe('interrupted');
       expect(status!.reasons.map(english)).toContain(
-        '  Downloading torch-2.13.0+cpu.whl (190 MB)'.trim()
+        'pip said: Downloading torch-2.13.0+cpu.whl (190 MB)'
       );
       expect(model.probes).toEqual([]);
       // It may run again.

@@ -6,7 +6,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { readPipResult } from '../pipResult';
+import { english, tr } from '../../report/message';
+import { MARK, untranslated } from '../../__tests__/translate';
+import { pipReasons, readPipResult } from '../pipResult';
 
 const pip = (name: string) =>
   fs.readFileSync(path.join(__dirname, 'pip', `${name}.txt`), 'utf-8');
@@ -17,11 +19,14 @@ describe('readPipResult', () => {
     expect(r.ok).toBe(true);
     if (r.ok) {
       expect(r.installed).toContain('torch-2.13.0+cpu');
-      expect(r.warnings).toEqual([
-        'torchvision 0.29.1 requires numpy, which is not installed.',
-        'torchvision 0.29.1 requires pillow!=8.3.*,>=5.3.0, which is not installed.',
-        'torchvision 0.29.1 requires torch>=2.14.0, but you have torch 2.13.0+cpu which is incompatible.'
+      // pip's lines stay text: arguments of one translatable message.
+      expect(r.warnings.map(english)).toEqual([
+        'pip: torchvision 0.29.1 requires numpy, which is not installed.',
+        'pip: torchvision 0.29.1 requires pillow!=8.3.*,>=5.3.0, which is not installed.',
+        'pip: torchvision 0.29.1 requires torch>=2.14.0, but you have torch 2.13.0+cpu which is incompatible.'
       ]);
+      expect(r.warnings.every(w => w.id === 'pip: %1')).toBe(true);
+      expect(pipReasons(r)).toBe(r.warnings);
     }
   });
 
@@ -43,15 +48,38 @@ describe('readPipResult', () => {
     if (!r.ok) {
       expect(r.reason).toBe(reason);
       expect(r.line).toContain(line);
-      expect(r.message.length).toBeGreaterThan(20);
+      expect(english(r.message).length).toBeGreaterThan(20);
+      expect(pipReasons(r).map(english)).toEqual([
+        english(r.message),
+        `pip said: ${r.line}`
+      ]);
+    }
+  });
+
+  it('gives every sentence as a message; pip’s lines stay its arguments', () => {
+    const files = fs
+      .readdirSync(path.join(__dirname, 'pip'))
+      .filter(f => f.endsWith('.txt'));
+    const results = [
+      ...files.map(f => readPipResult(pip(f.replace(/\.txt$/, '')))),
+      readPipResult(''),
+      readPipResult('ERROR: something new', true)
+    ];
+    for (const r of results) {
+      const sentences = r.ok ? r.warnings : [r.message, ...pipReasons(r)];
+      for (const m of sentences) {
+        expect(untranslated(tr(MARK, m))).toBe('');
+      }
     }
   });
 
   it('tells a version the index lacks from an index that offers nothing', () => {
     const none = readPipResult(pip('network'));
     const lacks = readPipResult(pip('nomatch'));
-    expect(!none.ok && none.message).toMatch(/may be unreachable/);
-    expect(!lacks.ok && lacks.message).toMatch(/no wheel of that version/);
+    expect(!none.ok && english(none.message)).toMatch(/may be unreachable/);
+    expect(!lacks.ok && english(lacks.message)).toMatch(
+      /no wheel of that version/
+    );
   });
 
   it('reads a resolver conflict', () => {
@@ -69,11 +97,12 @@ describe('readPipResult', () => {
   });
 
   it('does not call silence or a raised cell a success', () => {
-    expect(readPipResult('')).toMatchObject({
-      ok: false,
-      reason: 'error',
-      message: 'The install cell printed nothing that shows pip succeeded.'
-    });
+    const silent = readPipResult('');
+    expect(silent).toMatchObject({ ok: false, reason: 'error', line: '' });
+    expect(!silent.ok && english(silent.message)).toBe(
+      'The install cell printed nothing that shows pip succeeded.'
+    );
+    expect(pipReasons(silent)).toHaveLength(1);
     expect(
       readPipResult('Successfully installed torch-2.13.0+cpu', true).ok
     ).toBe(false);

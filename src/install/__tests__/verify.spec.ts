@@ -1,10 +1,13 @@
 import { advise } from '../../advice/engine';
-import { loadBase, merge } from '../../__tests__/canned';
+import { english, tr } from '../../report/message';
+import { MARK, untranslated } from '../../__tests__/translate';
+import { cu130BecameCpu, loadBase, merge } from '../../__tests__/canned';
 import type { IProbeReport } from '../../report/types';
 import {
   detectRegression,
   revertPlan,
   sameCell,
+  unanswered,
   verifiedBuild,
   verifyInstall
 } from '../verify';
@@ -43,7 +46,7 @@ describe('verifyInstall', () => {
   it('says what differs when the kernel does not hold the planned build', () => {
     const v = verifyInstall(plan, plan.cell, before, after);
     expect(v.verified).toBe(false);
-    expect(v.reasons).toContain(
+    expect(v.reasons.map(english)).toContain(
       'torch is 2.13.0+cpu, the plan installs 2.14.1+cpu.'
     );
   });
@@ -51,7 +54,7 @@ describe('verifyInstall', () => {
   it('cannot compare an edited cell, and shows what it found', () => {
     const v = verifyInstall(plan, '%pip install torch', before, after);
     expect(v).toMatchObject({ verified: false, edited: true });
-    expect(v.reasons[0]).toMatch(/edited before it ran/);
+    expect(english(v.reasons[0])).toMatch(/edited before it ran/);
     expect(v.table[0]).toMatchObject({ after: '2.13.0+cpu', ok: null });
   });
 
@@ -61,24 +64,53 @@ describe('verifyInstall', () => {
       expect: { ...plan.expect!, packages: { torch: '2.13.0+cpu' } }
     };
     const noDeep = verifyInstall(p, p.cell, before, { ...after, deep: null });
-    expect(noDeep.reasons).toContain(
+    expect(noDeep.reasons.map(english)).toContain(
       'The deep check did not finish: no result.'
     );
     const smokeFailed = merge(after, {
       deep: { smoke: [{ device: 'cpu', ok: false, error: 'boom', ms: 1 }] }
     });
-    expect(verifyInstall(p, p.cell, before, smokeFailed).reasons).toContain(
-      'A tensor op on cpu failed: boom'
-    );
+    expect(
+      verifyInstall(p, p.cell, before, smokeFailed).reasons.map(english)
+    ).toContain('A tensor op on cpu failed: boom');
     const gpuPlan = {
       ...p,
       expect: { ...p.expect, accelerator: true, device: 'cuda:0' }
     };
     const v = verifyInstall(gpuPlan, p.cell, before, after);
-    expect(v.reasons).toEqual([
+    expect(v.reasons.map(english)).toEqual([
       'torch.cuda.is_available() is False after the install.',
       'No tensor op ran on cuda:0.'
     ]);
+  });
+
+  it('gives every reason as a message; kernel values are its arguments', () => {
+    const p = {
+      ...plan,
+      expect: { ...plan.expect!, accelerator: true, device: 'cuda:0' }
+    };
+    const cases = [
+      verifyInstall(plan, plan.cell, before, after),
+      verifyInstall(plan, '%pip install torch', before, after),
+      verifyInstall(p, p.cell, before, after),
+      verifyInstall(p, p.cell, before, { ...after, deep: null }),
+      verifyInstall(p, p.cell, before, before)
+    ];
+    const reasons = cases.flatMap(v => v.reasons);
+    expect(reasons.length).toBeGreaterThan(5);
+    for (const r of reasons) {
+      expect(untranslated(tr(MARK, r))).toBe('');
+    }
+    for (const o of [
+      null,
+      { kind: 'timeout', kernelId: 'k', waitedForBusyKernel: false },
+      { kind: 'not-python', kernelId: 'k', language: 'R' }
+    ] as const) {
+      expect(untranslated(tr(MARK, unanswered(o)))).toBe('');
+    }
+    expect(
+      untranslated(tr(MARK, revertPlan(cu130BecameCpu('/x'), after).title))
+    ).toBe('');
   });
 
   it('treats whitespace changes as no edit', () => {

@@ -9,7 +9,11 @@ import {
   reportState
 } from '../../__tests__/canned';
 import { TorchStatusItem } from '../statusItem';
-import { shortGpuName, statusSummary } from '../statusText';
+import * as fs from 'fs';
+import * as path from 'path';
+
+import { MARK, untranslated } from '../../__tests__/translate';
+import { firstGpu, shortGpuName, statusSummary } from '../statusText';
 import { msg } from '../../report/message';
 
 const trans = nullTranslator.load('jupyterlab_torch_doctor');
@@ -96,6 +100,40 @@ describe('statusSummary', () => {
       text: 'torch 2.13.0+cpu · no GPU · changed since verified ⚠',
       level: 'warn'
     });
+  });
+
+  it('translates every word it shows but the build and the GPU', () => {
+    const cases = fs
+      .readdirSync(
+        path.join(__dirname, '..', '..', 'advice', 'golden', 'cases')
+      )
+      .map(f => loadCase(f.replace(/\.json$/, '')));
+    for (const report of cases) {
+      const s = statusSummary(
+        reportState(report, {
+          regression: cu130BecameCpu(report.python?.executable ?? '')
+        }),
+        MARK
+      )!;
+      // Values: the kernel's build and its GPU's short name.
+      const values = [
+        report.packages?.torch?.build_version ?? '',
+        report.nvidia ? (firstGpu(report, MARK) ?? '') : ''
+      ];
+      expect(untranslated(s.text, values)).toBe('');
+      expect(untranslated(s.title)).toBe('');
+    }
+    const base = { ...NO_KERNEL, kernelId: 'k', kernelDisplayName: 'K' };
+    for (const outcome of [
+      { kind: 'not-python', kernelId: 'k', language: 'R' },
+      { kind: 'timeout', kernelId: 'k', waitedForBusyKernel: true },
+      { kind: 'dead', kernelId: 'k', message: msg('The kernel died.') }
+    ] as const) {
+      const s = statusSummary({ ...base, phase: 'done', outcome }, MARK)!;
+      expect(untranslated(s.text + s.title)).toBe('');
+    }
+    const busy = statusSummary({ ...base, phase: 'probing' }, MARK)!;
+    expect(untranslated(busy.text + busy.title)).toBe('');
   });
 
   it('shortens GPU names', () => {
