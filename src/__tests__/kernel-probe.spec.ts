@@ -13,7 +13,7 @@ import { JupyterServer } from '@jupyterlab/testing/lib/start_jupyter_server';
 import { KernelManager, type Kernel } from '@jupyterlab/services';
 
 import { probeKernel } from '../probe/runner';
-import { PROBE_MIME } from '../probe/code';
+import { CODE_CACHE, PROBE_MIME } from '../probe/code';
 import { envPython, startServer } from './realServer';
 import { english } from '../report/message';
 
@@ -173,6 +173,13 @@ describe('probeKernel with a real ipykernel', () => {
     expect(after.cudaLibs).toEqual([]);
     expect(snapshot(before.cwd)).toEqual(files);
     expect(snapshot(path.join(before.prefix, 'lib'))).toEqual(prefixFiles);
+    // The compiled probe is cached in a private module, not in the user's namespace.
+    const cache = await inspect(kernel, {
+      keys: `__import__('json').dumps(sorted(k for k in vars(__import__('sys').modules['${CODE_CACHE}']) if k.startswith('code_')))`
+    });
+    expect(cache.keys).toHaveLength(1);
+    const again = await probeKernel(kernel, { timeoutMs: 30_000 });
+    expect(again.kind).toBe('report');
   });
 
   it('runs the deep check in a subprocess, never importing torch in the kernel', async () => {

@@ -36,16 +36,27 @@ const HEAD =
   '(lambda __s, __a: exec(compile(__s, "<jupyterlab-torch-doctor probe>", "exec"), ' +
   '{"__name__": "__torch_doctor_probe__", "__probe_args__": __import__("json").loads(__a)}))';
 
+/** The private module that caches compiled bundles in the kernel, by hash. */
+export const CODE_CACHE = '_jupyterlab_torch_doctor_code';
+
+const CACHED_HEAD =
+  '(lambda __z, __h, __a: exec((lambda __m: __m.get(__h) or __m.setdefault(__h, compile(' +
+  '__import__("zlib").decompress(__import__("base64").b64decode(__z)), "<jupyterlab-torch-doctor probe>", "exec")))' +
+  `(__import__("sys").modules.setdefault("${CODE_CACHE}", __import__("types").ModuleType("${CODE_CACHE}")).__dict__), ` +
+  '{"__name__": "__torch_doctor_probe__", "__probe_args__": __import__("json").loads(__a)}))';
+
 /**
  * Build the code sent to the kernel for a bundle kind ('quick' or 'job').
  *
- * The source runs inside a lambda with a fresh globals dict, so no name is
- * bound in the user's namespace; only stdlib modules are imported.
+ * The source runs with a fresh globals dict, so no name is bound in the
+ * user's namespace; only stdlib modules are imported. The compiled code is
+ * kept in a private module (sys.modules[CODE_CACHE]) under the bundle's hash,
+ * so a repeat probe skips decompressing and compiling it.
  */
 export function buildRequest(kind: 'quick' | 'job', args: object): string {
-  const src = `__import__("zlib").decompress(__import__("base64").b64decode(${JSON.stringify(packedSource(kind))}))`;
+  const key = JSON.stringify(`code_${BUNDLES[kind].sha}`);
   // JSON string literals are valid Python string literals.
-  return `${HEAD}(${src}, ${JSON.stringify(JSON.stringify(args))})\n`;
+  return `${CACHED_HEAD}(${JSON.stringify(packedSource(kind))}, ${key}, ${JSON.stringify(JSON.stringify(args))})\n`;
 }
 
 /**
