@@ -1,9 +1,13 @@
-"""Refuse to build a wheel that would ship without the built labextension.
+"""Refuse to build a wheel that would ship without the built labextension, and
+add the single-file probe, jupyterlab_torch_doctor/torch_doctor_probe.py.
 
-hatch-jupyter-builder normally does this through `ensured-targets`; it is not
-available offline, so this small hook does the same check.
+hatch-jupyter-builder normally does the first through `ensured-targets`; it is
+not available offline, so this small hook does the same check. The single file
+is generated from jupyterlab_torch_doctor/probe/ by its _bundle.py.
 """
 
+import importlib.util
+import tempfile
 from pathlib import Path
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
@@ -12,6 +16,7 @@ REQUIRED = (
     "jupyterlab_torch_doctor/labextension/package.json",
     "jupyterlab_torch_doctor/labextension/static/style.js",
 )
+STANDALONE = "jupyterlab_torch_doctor/torch_doctor_probe.py"
 
 
 class LabextensionGuard(BuildHookInterface):
@@ -30,3 +35,19 @@ class LabextensionGuard(BuildHookInterface):
                 f"(missing {', '.join(missing)}). Run `npm ci && npm run build:prod` "
                 "(or `make build`) before building the wheel."
             )
+        build_data["force_include"][self._standalone(root)] = STANDALONE
+
+    def _standalone(self, root):
+        spec = importlib.util.spec_from_file_location(
+            "_torch_doctor_bundle", root / "jupyterlab_torch_doctor" / "probe" / "_bundle.py")
+        bundler = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(bundler)
+        self._tmp = tempfile.TemporaryDirectory()
+        path = Path(self._tmp.name) / "torch_doctor_probe.py"
+        path.write_text(bundler.build("standalone"), encoding="utf-8")
+        return str(path)
+
+    def finalize(self, version, build_data, artifact_path):
+        tmp = getattr(self, "_tmp", None)
+        if tmp is not None:
+            tmp.cleanup()

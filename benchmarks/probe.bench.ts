@@ -11,6 +11,7 @@ import { KernelManager, type Kernel } from '@jupyterlab/services';
 import { JupyterServer } from '@jupyterlab/testing/lib/start_jupyter_server';
 
 import { envPython, startServer } from '../src/__tests__/realServer';
+import { buildRequest, packedSource } from '../src/probe/code';
 import { probeKernel } from '../src/probe/runner';
 import { median, ms, timeIt } from './stats';
 
@@ -58,12 +59,39 @@ async function bareRoundTrip(kernel: Kernel.IKernelConnection): Promise<void> {
   }).done;
 }
 
+/** The bytes of each request the front end sends (code of the execute request). */
+function requestSizes(): string[] {
+  const bytes = (code: string) => Buffer.byteLength(code, 'utf-8');
+  const queries = ['torch', 'torchvision', 'torchaudio'].map(project => ({
+    index: 'https://download.pytorch.org/whl/cpu',
+    project
+  }));
+  const start = (kind: 'index' | 'nvidia' | 'deep', args: object) =>
+    bytes(
+      buildRequest('job', {
+        op: 'start',
+        kind,
+        child: packedSource(`${kind}-job`),
+        args,
+        deadline_s: 10
+      })
+    );
+  return [
+    `request bytes: quick probe ${bytes(buildRequest('quick', {}))}` +
+      ` · job poll ${bytes(buildRequest('job', { op: 'poll', id: 'torch-doctor-job-abcd1234' }))}` +
+      ` · index job start (3 queries) ${start('index', { queries, timeout: 3 })}` +
+      ` · nvidia job start ${start('nvidia', { needs: ['nvml'], cmd_timeout: 3, nvcc: null })}` +
+      ` · deep job start ${start('deep', {})}`
+  ];
+}
+
 it('measures the probe', async () => {
   const manager = new KernelManager();
   await manager.ready;
   lines.push(
     'jupyterlab-torch-doctor probe benchmark (medians; no GPU on this machine unless stated)'
   );
+  lines.push(...requestSizes());
   lines.push(
     `quick probe: ${QUICK_RUNS} runs; deep check and baseline: ${DEEP_RUNS} runs`
   );

@@ -7,7 +7,9 @@ CSV output.
 """
 
 import os
+import shutil
 import stat
+import subprocess
 import textwrap
 from pathlib import Path
 
@@ -91,6 +93,27 @@ def nvidia_driver(root, version="580.95.05", sysfs=True):
           "GCC version:  gcc version 12.3.0 (Ubuntu 12.3.0-1ubuntu1~22.04)\n")
     for node in ("nvidia0", "nvidia1", "nvidiactl", "nvidia-uvm"):
         write(root, f"/dev/{node}", "")
+
+
+def nvidia_procfs_gpu(root, bus, model):
+    """/proc/driver/nvidia/gpus/<bus>/information as the driver writes it."""
+    write(root, f"/proc/driver/nvidia/gpus/{bus}/information",
+          f"Model: \t\t {model}\nIRQ:   \t\t 180\nGPU UUID: \t GPU-5e7a1c3e-0000-0000-0000-000000000000\n"
+          "Video BIOS: \t 95.02.18.00.01\nBus Type: \t PCIe\nDMA Size: \t 47 bits\n"
+          f"DMA Mask: \t 0x7fffffffffff\nBus Location: \t {bus}\nDevice Minor: \t 0\nGPU Excluded:\t No\n")
+
+
+FAKE_NVML_C = Path(__file__).resolve().parent / "fixtures" / "fake_nvml.c"
+
+
+def fake_nvml(folder):
+    """Compile tests/fixtures/fake_nvml.c into a libnvidia-ml.so; None without gcc."""
+    gcc = shutil.which("gcc")
+    if gcc is None:
+        return None
+    out = Path(folder) / "libnvidia-ml.so"
+    subprocess.run([gcc, "-shared", "-fPIC", "-o", str(out), str(FAKE_NVML_C)], check=True)
+    return out
 
 
 def kfd_node(root, node, gfx_target_version, simd_count, device_id=29772):

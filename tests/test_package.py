@@ -1,6 +1,7 @@
 """The Python package: version, entry points, labextension paths and the wheel guard."""
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -41,13 +42,13 @@ def test_probe_module_runs_from_the_package():
 def test_probe_is_stdlib_only():
     """The kernel's environment need not have anything but the standard library."""
     import ast
-    tree = ast.parse((REPO / "jupyterlab_torch_doctor" / "probe.py").read_text())
     imported = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            imported |= {a.name.split(".")[0] for a in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            imported.add(node.module.split(".")[0])
+    for path in (REPO / "jupyterlab_torch_doctor" / "probe").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                imported |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                imported.add(node.module.split(".")[0])
     third_party = {m for m in imported if m not in sys.stdlib_module_names}
     # IPython is only used inside the kernel, where it always exists; torch only in the deep child.
     assert third_party <= {"IPython", "torch"}, third_party
@@ -64,6 +65,33 @@ def test_wheel_build_refuses_without_the_labextension(tmp_path):
     assert out.returncode != 0
     assert "the labextension has not been built" in (out.stdout + out.stderr)
     assert not list((tmp_path).glob("dist/*.whl"))
+
+
+def test_wheel_ships_the_single_file_probe(tmp_path):
+    """A wheel (with a stand-in labextension) holds torch_doctor_probe.py, and it runs on its own."""
+    import zipfile
+    src = tmp_path / "src"
+    ignore = shutil.ignore_patterns("node_modules", ".venv", "build", "dist", "lib", ".git",
+                                    "labextension", "ui-tests", "coverage")
+    shutil.copytree(REPO, src, ignore=ignore)
+    ext = src / "jupyterlab_torch_doctor" / "labextension"
+    (ext / "static").mkdir(parents=True)
+    (ext / "package.json").write_text("{}")
+    (ext / "static" / "style.js").write_text("")
+    out = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                          "-w", str(tmp_path / "dist"), str(src)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+    wheel = next((tmp_path / "dist").glob("*.whl"))
+    with zipfile.ZipFile(wheel) as z:
+        names = z.namelist()
+        assert "jupyterlab_torch_doctor/torch_doctor_probe.py" in names
+        assert "jupyterlab_torch_doctor/probe/__main__.py" in names
+        single = tmp_path / "torch_doctor_probe.py"
+        single.write_bytes(z.read("jupyterlab_torch_doctor/torch_doctor_probe.py"))
+    run = subprocess.run([sys.executable, str(single)], capture_output=True, text=True, cwd=tmp_path,
+                         env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["schema_version"] == 1
 
 
 @pytest.mark.parametrize("target", ["install.json"])

@@ -1,4 +1,4 @@
-"""The probe on fixture trees: fake site-packages, fake /sys, /proc and /dev, fake nvidia-smi."""
+"""The probe's modules on fixture trees: fake site-packages, fake /sys, /proc and /dev, fake nvidia-smi."""
 
 import json
 import sys
@@ -6,12 +6,18 @@ import time
 
 import pytest
 
-from jupyterlab_torch_doctor import probe as P
+from jupyterlab_torch_doctor.probe.core import Probe
+from jupyterlab_torch_doctor.probe.install import install_context
+from jupyterlab_torch_doctor.probe.nvidia import nvcc_files, nvidia
+from jupyterlab_torch_doctor.probe.nvml import merge_nvidia, nvidia_job
+from jupyterlab_torch_doctor.probe import others
+from jupyterlab_torch_doctor.probe.packages import packages
+from jupyterlab_torch_doctor.probe import system
 
 from conftest import run_probe, validate
 from fixturetree import (NVIDIA_SMI_HANG, NVIDIA_SMI_MISMATCH, NVIDIA_SMI_MULTI, NVIDIA_SMI_OLD,
-                         clean_path, dist, fake_command, kfd_node, nvidia_driver, pci_display,
-                         torch_build, torchvision_build, write)
+                         clean_path, dist, fake_command, kfd_node, nvidia_driver, nvidia_procfs_gpu,
+                         pci_display, torch_build, torchvision_build, write)
 
 BUILDS = {
     # name: (metadata version, version.py __version__, cuda, hip, rocm, xpu)
@@ -22,6 +28,21 @@ BUILDS = {
     "rocm": ("2.9.1+rocm6.4", "2.9.1+rocm6.4", None, "6.4.43482-0f2d60242", "6.4", None),
     "xpu": ("2.9.1+xpu", "2.9.1+xpu", None, None, None, "20250101"),
 }
+
+
+def full_nvidia(probe):
+    """The quick part (files), then the job's part run in this process, merged as the front end does."""
+    nv = nvidia(probe)
+    if nv["job"]:
+        res = nvidia_job({"needs": nv["job"]["needs"], "cmd_timeout": probe.cmd_timeout, "root": probe.root,
+                          "nvcc": (nv["nvcc"] or {}).get("path")})
+        probe.errors += merge_nvidia(nv, {"status": "ok", "result": res, "duration_ms": 1.0})
+    return nv
+
+
+@pytest.fixture(autouse=True)
+def no_nvml_override(monkeypatch):
+    monkeypatch.delenv("TORCH_DOCTOR_NVML_LIB", raising=False)
 
 
 @pytest.fixture
@@ -38,7 +59,7 @@ def test_reads_the_real_build_from_version_py(site, name):
     meta, full, cuda, hip, rocm, xpu = BUILDS[name]
     torch_build(site, meta, full, cuda=cuda, hip=hip, rocm=rocm, xpu=xpu,
                 requires=["filelock", "nvidia-cudnn-cu13==9.24.0.43; platform_system == \"Linux\""])
-    report = P.Probe(root="/nonexistent").packages()
+    report = packages(Probe(root="/nonexistent"))
     torch = report["packages"]["torch"]
     assert torch["version"] == meta
     assert torch["build_version"] == full
@@ -53,7 +74,7 @@ def test_reads_the_real_build_from_version_py(site, name):
 
 def test_macos_build_has_no_local_tag(site):
     torch_build(site, "2.9.1", "2.9.1", macos=True, installer="uv")
-    torch = P.Probe(root="/nonexistent").packages()["packages"]["torch"]
+    torch = packages(Probe(root="/nonexistent"))["packages"]["torch"]
     assert torch["build_version"] == "2.9.1"
     assert torch["local"] is None
     assert torch["cuda"] is None and torch["xpu"] is None
@@ -68,7 +89,7 @@ def test_trio_related_packages_and_numpy(site):
                           ("bitsandbytes", "0.48.2"), ("triton", "3.8.0"), ("numpy", "2.3.5"),
                           ("requests", "2.32.5")]:
         dist(site, name, version)
-    report = P.Probe(root="/nonexistent").packages()
+    report = packages(Probe(root="/nonexistent"))
     tv = report["packages"]["torchvision"]
     assert tv["build_version"] == "0.29.0+cu130" and tv["local"] == "cu130"
     ta = report["packages"]["torchaudio"]
@@ -85,13 +106,13 @@ def test_first_match_on_sys_path_wins(tmp_path, monkeypatch):
     torch_build(first, "2.13.0+cpu", "2.13.0+cpu")
     torch_build(second, "2.14.1", "2.14.1+cu130", cuda="13.0")
     monkeypatch.setattr(sys, "path", [str(first), str(second)] + sys.path)
-    assert P.Probe(root="/x").packages()["packages"]["torch"]["local"] == "cpu"
+    assert packages(Probe(root="/x"))["packages"]["torch"]["local"] == "cpu"
 
 
 def test_garbled_version_py_falls_back_to_metadata(site):
     torch_build(site, "2.13.0+cpu", "2.13.0+cpu")
     (site / "torch" / "version.py").write_text("__version__ = (\n")
-    torch = P.Probe(root="/x").packages()["packages"]["torch"]
+    torch = packages(Probe(root="/x"))["packages"]["torch"]
     assert torch["build_version"] == "2.13.0+cpu" and torch["version_file"] is False
 
 
@@ -101,8 +122,8 @@ def test_nvidia_driver_from_sysfs_and_multi_gpu_nvidia_smi(tmp_path, monkeypatch
     fake_command(tmp_path / "bin", "nvidia-smi", NVIDIA_SMI_MULTI)
     monkeypatch.setenv("PATH", clean_path(tmp_path / "bin"))
     monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "0,2")
-    probe = P.Probe(root=str(root))
-    nv = probe.nvidia()
+    probe = Probe(root=str(root))
+    nv = full_nvidia(probe)
     assert nv["driver"] == "580.95.05" and nv["driver_source"] == "sysfs"
     assert nv["cuda_driver_max"] == "13.0"
     assert nv["gpu_source"] == "nvidia-smi"
@@ -119,8 +140,8 @@ def test_nvidia_driver_from_procfs(tmp_path, monkeypatch):
     root = tmp_path / "root"
     nvidia_driver(root, "550.144.03", sysfs=False)
     monkeypatch.setenv("PATH", clean_path(tmp_path / "empty-bin"))
-    probe = P.Probe(root=str(root))
-    nv = probe.nvidia()
+    probe = Probe(root=str(root))
+    nv = full_nvidia(probe)
     assert (nv["driver"], nv["driver_source"]) == ("550.144.03", "procfs")
     assert nv["gpus"] == []
     assert {"source": "nvidia-smi", "reason": "missing", "detail": "nvidia-smi not on PATH"} in probe.errors
@@ -131,8 +152,8 @@ def test_old_nvidia_smi_without_compute_cap(tmp_path, monkeypatch):
     nvidia_driver(root, "470.256.02")
     fake_command(tmp_path / "bin", "nvidia-smi", NVIDIA_SMI_OLD)
     monkeypatch.setenv("PATH", clean_path(tmp_path / "bin"))
-    probe = P.Probe(root=str(root))
-    nv = probe.nvidia()
+    probe = Probe(root=str(root))
+    nv = full_nvidia(probe)
     assert nv["gpus"] == [{"index": 0, "name": "Tesla K80", "memory_mib": 11441,
                            "compute_capability": None, "mig": None}]
     assert nv["cuda_driver_max"] == "11.4"
@@ -144,9 +165,9 @@ def test_hanging_nvidia_smi_is_bounded_by_the_timeout(tmp_path, monkeypatch):
     nvidia_driver(root)
     fake_command(tmp_path / "bin", "nvidia-smi", NVIDIA_SMI_HANG)
     monkeypatch.setenv("PATH", clean_path(tmp_path / "bin"))
-    probe = P.Probe(root=str(root), cmd_timeout=0.5)
+    probe = Probe(root=str(root), cmd_timeout=0.5)
     start = time.monotonic()
-    nv = probe.nvidia()
+    nv = full_nvidia(probe)
     elapsed = time.monotonic() - start
     assert elapsed < 5, "a hanging nvidia-smi must be cut off by the command timeout"
     assert nv["driver"] == "580.95.05" and nv["gpus"] == []
@@ -158,8 +179,8 @@ def test_nvml_driver_library_mismatch_is_an_error_not_a_crash(tmp_path, monkeypa
     nvidia_driver(root)
     fake_command(tmp_path / "bin", "nvidia-smi", NVIDIA_SMI_MISMATCH)
     monkeypatch.setenv("PATH", clean_path(tmp_path / "bin"))
-    probe = P.Probe(root=str(root))
-    nv = probe.nvidia()
+    probe = Probe(root=str(root))
+    nv = full_nvidia(probe)
     assert nv["gpus"] == []
     err = [e for e in probe.errors if e["source"] == "nvidia-smi"]
     assert err and err[0]["reason"] == "error" and "version mismatch" in err[0]["detail"]
@@ -167,8 +188,8 @@ def test_nvml_driver_library_mismatch_is_an_error_not_a_crash(tmp_path, monkeypa
 
 def test_no_nvidia_at_all(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", clean_path(tmp_path / "empty-bin"))
-    probe = P.Probe(root=str(tmp_path / "root"))
-    nv = probe.nvidia()
+    probe = Probe(root=str(tmp_path / "root"))
+    nv = full_nvidia(probe)
     assert nv["driver"] is None and nv["gpus"] == [] and nv["dev_nodes"] == []
     assert any(e["source"] == "nvidia" and e["reason"] == "missing" for e in probe.errors)
 
@@ -182,7 +203,7 @@ def test_amd_gfx_targets_skip_cpu_nodes(tmp_path, monkeypatch):
     kfd_node(root, 4, 120001, 64)      # RX 9070: gfx1201
     write(root, "/dev/kfd", "")
     monkeypatch.setenv("HSA_OVERRIDE_GFX_VERSION", "11.0.0")
-    amd = P.Probe(root=str(root)).amd()
+    amd = others.amd(Probe(root=str(root)))
     assert amd["kfd"] is True
     assert [g["gfx"] for g in amd["gpus"]] == ["gfx942", "gfx1100", "gfx90a", "gfx1201"]
     assert amd["visible"]["HSA_OVERRIDE_GFX_VERSION"] == "11.0.0"
@@ -194,7 +215,7 @@ def test_intel_display_devices(tmp_path):
     pci_display(root, "0000:03:00.0", "0x8086", "0x56a0")              # Arc A770 (discrete)
     pci_display(root, "0000:01:00.0", "0x10de", "0x2684")              # NVIDIA: not Intel
     pci_display(root, "0000:00:1f.3", "0x8086", "0x51c8", "0x040380")  # audio: not display
-    intel = P.Probe(root=str(root)).intel()
+    intel = others.intel(Probe(root=str(root)))
     assert intel["gpus"] == [
         {"pci": "0000:00:02.0", "device_id": "0xa7a0", "discrete": False},
         {"pci": "0000:03:00.0", "device_id": "0x56a0", "discrete": True},
@@ -208,7 +229,7 @@ def test_container_wsl_jetson_and_managed_hints(tmp_path, monkeypatch):
     write(root, "/etc/nv_tegra_release", "# R36 (release), REVISION: 4.3, GCID: 38968081, BOARD: generic\n")
     write(root, "/proc/device-tree/model", "NVIDIA Jetson AGX Orin Developer Kit\x00")
     monkeypatch.setenv("COLAB_RELEASE_TAG", "release-colab_20261101-060000_RC00")
-    hints = P.Probe(root=str(root)).hints()
+    hints = system.hints(Probe(root=str(root)))
     assert hints["container"] == ["docker"]
     assert hints["wsl"] is True
     assert hints["jetson"] == {"model": "NVIDIA Jetson AGX Orin Developer Kit",
@@ -229,7 +250,7 @@ def test_unreadable_and_missing_sources_are_reported(tmp_path, monkeypatch):
         return real_open(path, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "open", guarded)
-    probe = P.Probe(root=str(root))
+    probe = Probe(root=str(root))
     assert probe.read("/sys/module/nvidia/version", "nvidia-sysfs") is None
     assert probe.read("/proc/driver/nvidia/version", "nvidia-procfs") is None
     assert [(e["source"], e["reason"]) for e in probe.errors] == [
@@ -241,7 +262,7 @@ def test_pip_config_and_index_environment(tmp_path, monkeypatch):
                                         "[install]\nextra-index-url = https://download.pytorch.org/whl/cu126\n")
     monkeypatch.setenv("PIP_CONFIG_FILE", str(conf))
     monkeypatch.setenv("PIP_EXTRA_INDEX_URL", "https://download.pytorch.org/whl/cpu")
-    ctx = P.Probe(root="/x").install_context(str(tmp_path))
+    ctx = install_context(Probe(root="/x"), str(tmp_path))
     assert ctx["env"]["PIP_EXTRA_INDEX_URL"] == "https://download.pytorch.org/whl/cpu"
     assert {"file": str(conf), "section": "global", "key": "index-url",
             "value": "https://***@mirror.example/simple"} in ctx["pip_config"]
@@ -253,7 +274,7 @@ def test_pip_config_and_index_environment(tmp_path, monkeypatch):
 @pytest.mark.parametrize("v,gfx", [(90402, "gfx942"), (110000, "gfx1100"), (90010, "gfx90a"),
                                    (120001, "gfx1201"), (100302, "gfx1032"), (0, None)])
 def test_gfx_names(v, gfx):
-    assert P._gfx(v) == gfx
+    assert others._gfx(v) == gfx
 
 
 def test_full_run_on_a_fixture_tree_matches_the_schema(tmp_path):
@@ -285,17 +306,54 @@ def test_nvcc_version_from_the_toolkit_without_running_it(tmp_path, monkeypatch)
     fake_command(tmp_path / "bin", "nvcc", "echo 'ran nvcc' >&2; exit 3\n")
     monkeypatch.setenv("PATH", clean_path(tmp_path / "bin"))
     monkeypatch.setenv("CUDA_HOME", home)
-    probe = P.Probe(root=str(root))
-    nvcc = probe._nvcc()
+    probe = Probe(root=str(root))
+    nvcc = nvcc_files(probe)
     assert nvcc["version"] == "12.4.131"
     assert "need only the driver" in nvcc["note"]
     assert not any(e["source"] == "nvcc" for e in probe.errors)
 
 
-def test_nvcc_version_from_running_it(tmp_path, monkeypatch):
+def test_nvcc_version_from_running_it_in_the_job(tmp_path, monkeypatch):
+    """No version file: the kernel only finds nvcc; the NVIDIA job runs `nvcc --version`."""
     fake_command(tmp_path / "bin", "nvcc", "echo 'Cuda compilation tools, release 13.0, V13.0.88'\n")
     monkeypatch.setenv("PATH", clean_path(tmp_path / "bin"))
     monkeypatch.delenv("CUDA_HOME", raising=False)
     monkeypatch.delenv("CUDA_PATH", raising=False)
-    nvcc = P.Probe(root=str(tmp_path / "root"))._nvcc()
-    assert nvcc["version"] == "13.0"
+    probe = Probe(root=str(tmp_path / "root"))
+    nv = nvidia(probe)
+    assert nv["nvcc"]["version"] is None
+    assert nv["job"] == {"status": "pending", "needs": ["nvcc"], "duration_ms": None}
+    nv = full_nvidia(Probe(root=str(tmp_path / "root")))
+    assert nv["nvcc"]["version"] == "13.0"
+    assert nv["job"]["status"] == "ok"
+
+
+def test_nvcc_version_from_cuda_h(tmp_path, monkeypatch):
+    """A toolkit without version.json (as pip-assembled ones): CUDA_VERSION in cuda.h, no job."""
+    root = tmp_path / "root"
+    write(root, "/opt/cuda/bin/nvcc", "")
+    write(root, "/opt/cuda/include/cuda.h", "#ifndef __cuda_cuda_h__\n#define CUDA_VERSION 12080\n")
+    monkeypatch.setenv("PATH", clean_path(tmp_path / "empty-bin"))
+    monkeypatch.setenv("CUDA_HOME", "/opt/cuda")
+    nv = nvidia(Probe(root=str(root)))
+    assert nv["nvcc"]["version"] == "12.8"
+    assert nv["job"] is None
+
+
+def test_procfs_gpus_without_nvml(tmp_path, monkeypatch):
+    """The kernel names the GPUs from procfs; the job adds what only NVML or nvidia-smi knows."""
+    root = tmp_path / "root"
+    nvidia_driver(root)
+    nvidia_procfs_gpu(root, "0000:41:00.0", "NVIDIA RTX A6000")
+    nvidia_procfs_gpu(root, "0000:01:00.0", "NVIDIA GeForce RTX 4090")
+    monkeypatch.setenv("PATH", clean_path(tmp_path / "empty-bin"))
+    nv = nvidia(Probe(root=str(root)))
+    assert nv["gpu_source"] == "procfs"
+    assert [(g["index"], g["name"], g["compute_capability"]) for g in nv["gpus"]] == [
+        (0, "NVIDIA GeForce RTX 4090", None), (1, "NVIDIA RTX A6000", None)]
+    assert "nvml" in nv["job"]["needs"]
+    # NVML and nvidia-smi both missing: the procfs names stay, the errors say why.
+    probe = Probe(root=str(root))
+    nv = full_nvidia(probe)
+    assert nv["gpu_source"] == "procfs" and len(nv["gpus"]) == 2
+    assert {e["source"] for e in probe.errors} >= {"nvml", "nvidia-smi"}

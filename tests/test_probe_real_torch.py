@@ -89,7 +89,7 @@ def test_quick_probe_never_imports_torch():
     code = (
         "import runpy, sys\n"
         f"g = runpy.run_path({str(PROBE)!r}, run_name='probe_under_test')\n"
-        "report = g['Probe']().collect()\n"
+        "report = g['collect']()\n"
         "assert report['packages']['torch']['build_version'] == '2.13.0+cpu'\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('torch', 'torchvision', 'numpy')))\n"
     )

@@ -4,6 +4,7 @@
  */
 import * as fs from 'fs';
 import * as http from 'http';
+import * as net from 'net';
 import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
@@ -16,6 +17,7 @@ import { indexQueries } from '../advice/live';
 import { checkIndex } from '../probe/indexCheck';
 import { probeKernel } from '../probe/runner';
 import { startServer } from './realServer';
+import { english } from '../report/message';
 
 jest.setTimeout(120_000);
 
@@ -67,9 +69,14 @@ let noTorch: Kernel.IKernelConnection;
 let manager: KernelManager;
 let base: string;
 let fileIndex: string;
+/** A port on 127.0.0.1 that accepts connections and never answers (not even HTTP). */
+const silent = net.createServer(() => undefined);
+let silentPort: number;
 
 beforeAll(async () => {
   await new Promise<void>(r => index.listen(0, '127.0.0.1', r));
+  await new Promise<void>(r => silent.listen(0, '127.0.0.1', r));
+  silentPort = (silent.address() as AddressInfo).port;
   base = `http://127.0.0.1:${(index.address() as AddressInfo).port}`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simple-'));
   fs.mkdirSync(path.join(dir, 'torch'));
@@ -93,7 +100,9 @@ afterAll(async () => {
   await Promise.all([kernel?.shutdown(), noTorch?.shutdown()]);
   manager?.dispose();
   await server.shutdown();
+  index.closeAllConnections();
   index.close();
+  silent.close();
 });
 
 describe('checkIndex', () => {
@@ -131,6 +140,48 @@ describe('checkIndex', () => {
     expect(out.kind).toBe('ok');
     expect(out.kind === 'ok' && out.live[`${base}/slow|torch`]).toBeNull();
     expect(Date.now() - t).toBeLessThan(20_000);
+  });
+});
+
+describe('checkIndex runs in a job, never in the kernel process', () => {
+  it('ends a silent index at the deadline while the kernel answers user cells', async () => {
+    const order: string[] = [];
+    // A per-request timeout far beyond the deadline: only the child's watchdog ends it.
+    const check = checkIndex(
+      kernel,
+      [{ index: `http://127.0.0.1:${silentPort}`, project: 'torch' }],
+      { requestTimeoutS: 60, deadlineS: 3 }
+    ).then(out => {
+      order.push('index check');
+      return out;
+    });
+    const user = kernel
+      .requestExecute({ code: 'answer = 6 * 7' })
+      .done.then(reply => {
+        order.push('user cell');
+        return reply;
+      });
+    const [out, reply] = await Promise.all([check, user]);
+    expect(reply.content.status).toBe('ok');
+    expect(order).toEqual(['user cell', 'index check']);
+    expect(out.kind).toBe('failed');
+    expect(out.kind === 'failed' && english(out.message)).toBe(
+      'The index did not answer within 3 s.'
+    );
+    // The child is reaped and the registry is empty.
+    const state = await kernel.requestExecute({
+      code: '',
+      silent: true,
+      store_history: false,
+      user_expressions: {
+        jobs: "len(__import__('sys').modules['_jupyterlab_torch_doctor_jobs'].jobs)",
+        zombies:
+          "len([p for p in __import__('os').listdir('/proc') if p.isdigit() and open(f'/proc/{p}/stat').read().rsplit(')', 1)[1].split()[:2] == ['Z', str(__import__('os').getpid())]])"
+      }
+    }).done;
+    const values = (state.content as any).user_expressions;
+    expect(values.jobs.data['text/plain']).toBe('0');
+    expect(values.zombies.data['text/plain']).toBe('0');
   });
 });
 

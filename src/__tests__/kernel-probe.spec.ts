@@ -4,6 +4,7 @@
  * The kernels run in the environments built by scripts/make-test-envs.sh:
  * torch-cpu (torch 2.13.0+cpu) and the echo kernel (not Python).
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -12,7 +13,7 @@ import { JupyterServer } from '@jupyterlab/testing/lib/start_jupyter_server';
 import { KernelManager, type Kernel } from '@jupyterlab/services';
 
 import { probeKernel } from '../probe/runner';
-import { PROBE_MIME } from '../probe/code';
+import { CODE_CACHE, PROBE_MIME } from '../probe/code';
 import { envPython, startServer } from './realServer';
 import { english } from '../report/message';
 
@@ -172,6 +173,13 @@ describe('probeKernel with a real ipykernel', () => {
     expect(after.cudaLibs).toEqual([]);
     expect(snapshot(before.cwd)).toEqual(files);
     expect(snapshot(path.join(before.prefix, 'lib'))).toEqual(prefixFiles);
+    // The compiled probe is cached in a private module, not in the user's namespace.
+    const cache = await inspect(kernel, {
+      keys: `__import__('json').dumps(sorted(k for k in vars(__import__('sys').modules['${CODE_CACHE}']) if k.startswith('code_')))`
+    });
+    expect(cache.keys).toHaveLength(1);
+    const again = await probeKernel(kernel, { timeoutMs: 30_000 });
+    expect(again.kind).toBe('report');
   });
 
   it('runs the deep check in a subprocess, never importing torch in the kernel', async () => {
@@ -256,6 +264,108 @@ describe('probeKernel with a real ipykernel', () => {
     });
     expect(outcome.kind).toBe('error');
     expect(english((outcome as any).message)).toMatch(/RuntimeError: boom/);
+  });
+});
+
+describe('probeKernel on an NVIDIA machine (a fake libnvidia-ml)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'doctor-nvml-'));
+  const lib = path.join(dir, 'libnvidia-ml.so');
+  const root = path.join(dir, 'root');
+  let kernel: Kernel.IKernelConnection;
+
+  beforeAll(async () => {
+    const cc = spawnSync('gcc', [
+      '-shared',
+      '-fPIC',
+      '-o',
+      lib,
+      path.resolve(__dirname, '..', '..', 'tests', 'fixtures', 'fake_nvml.c')
+    ]);
+    if (cc.status !== 0) {
+      throw new Error(`gcc failed: ${cc.stderr}`);
+    }
+    // The driver as sysfs shows it, under a root override the probe honours.
+    fs.mkdirSync(path.join(root, 'sys', 'module', 'nvidia'), {
+      recursive: true
+    });
+    fs.writeFileSync(
+      path.join(root, 'sys', 'module', 'nvidia', 'version'),
+      '580.95.05\n'
+    );
+    kernel = await startKernel('doctor-test-torch-cpu');
+    await kernel.requestExecute({
+      code: `__import__('os').environ.update(TORCH_DOCTOR_ROOT=${JSON.stringify(root)}, TORCH_DOCTOR_NVML_LIB=${JSON.stringify(lib)})`,
+      silent: true,
+      store_history: false
+    }).done;
+  });
+
+  afterAll(async () => {
+    await kernel?.shutdown();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reaches NVML in a job and never maps libnvidia-ml in the kernel', async () => {
+    const outcome = await probeKernel(kernel, {
+      timeoutMs: 30_000,
+      cmd_timeout: 3
+    });
+    expect(outcome.kind).toBe('report');
+    if (outcome.kind !== 'report') {
+      return;
+    }
+    const nv = outcome.report.nvidia;
+    expect(nv.gpu_source).toBe('nvml');
+    expect(nv.gpus).toEqual([
+      {
+        index: 0,
+        name: 'NVIDIA H100 80GB HBM3',
+        memory_mib: 81559,
+        compute_capability: '9.0',
+        mig: 'enabled'
+      },
+      {
+        index: 1,
+        name: 'NVIDIA GeForce RTX 5090',
+        memory_mib: 32607,
+        compute_capability: '12.0',
+        mig: null
+      }
+    ]);
+    expect([nv.driver, nv.driver_source, nv.cuda_driver_max]).toEqual([
+      '580.95.05',
+      'sysfs',
+      '13.0'
+    ]);
+    expect(nv.job?.status).toBe('ok');
+    const after = await inspect(kernel, {
+      nvml: "__import__('json').dumps('libnvidia-ml' in open('/proc/%d/maps' % __import__('os').getpid()).read())",
+      jobs: "__import__('json').dumps(len(__import__('sys').modules['_jupyterlab_torch_doctor_jobs'].jobs))"
+    });
+    expect(after.nvml).toBe(false);
+    expect(after.jobs).toBe(0);
+  });
+
+  it('reports a failing NVML as an error entry and keeps the report', async () => {
+    await kernel.requestExecute({
+      code: "__import__('os').environ['FAKE_NVML_INIT_RC'] = '18'",
+      silent: true,
+      store_history: false
+    }).done;
+    const outcome = await probeKernel(kernel, {
+      timeoutMs: 30_000,
+      cmd_timeout: 1
+    });
+    expect(outcome.kind).toBe('report');
+    if (outcome.kind !== 'report') {
+      return;
+    }
+    expect(outcome.report.errors).toContainEqual({
+      source: 'nvml',
+      reason: 'error',
+      detail: 'nvmlInit failed (NVML error 18)'
+    });
+    expect(outcome.report.nvidia.driver).toBe('580.95.05');
   });
 });
 

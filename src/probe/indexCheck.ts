@@ -8,11 +8,8 @@ import {
   type IndexCheckOutcome
 } from '../report/outcome';
 import { msg } from '../report/message';
-import { buildProbeCode } from './code';
-import { deadline, executeSilent, failureMessage } from './silent';
-
-/** The vendor MIME type of the index check's display_data. */
-export const INDEX_MIME = 'application/vnd.jupyterlab-torch-doctor.index+json';
+import { runJob } from './jobs';
+import { deadline } from './silent';
 
 const SCHEMA = {
   type: 'object',
@@ -43,48 +40,66 @@ const SCHEMA = {
 let validate: ValidateFunction | null = null;
 
 /**
- * Ask the kernel whether the indexes list these projects' wheels, with a
- * per-request timeout (3 s by default). The browser cannot ask itself:
- * cross-origin rules block it, and the kernel sees pip's network.
+ * Options for {@link checkIndex}.
+ */
+export interface IIndexCheckOptions {
+  /** Seconds allowed for each index request (3 by default). */
+  requestTimeoutS?: number;
+  /** The job child's hard wall-clock deadline, DNS included (10 s by default). */
+  deadlineS?: number;
+  /** Give up waiting after this many milliseconds (the deadline plus 10 s by default). */
+  timeoutMs?: number;
+}
+
+/**
+ * Ask the kernel whether the indexes list these projects' wheels. The browser
+ * cannot ask itself: cross-origin rules block it, and the kernel sees pip's
+ * network. The requests run in a job (a subprocess of the kernel's
+ * interpreter with a hard deadline), so the kernel answers the user's cells
+ * meanwhile, even when an index never answers.
  */
 export async function checkIndex(
   kernel: Kernel.IKernelConnection,
   queries: IIndexQuery[],
-  options: {
-    requestTimeoutS?: number;
-    timeoutMs?: number;
-    deadlineS?: number;
-  } = {}
+  options: IIndexCheckOptions = {}
 ): Promise<IndexCheckOutcome> {
   if (!queries.length) {
     return { kind: 'ok', live: {}, errors: [] };
   }
   const perRequest = options.requestTimeoutS ?? 3;
-  const until = deadline(
-    options.timeoutMs ??
-      (perRequest * Math.ceil(queries.length / 4) + 10) * 1000
-  );
+  const deadlineS = options.deadlineS ?? 10;
+  const until = deadline(options.timeoutMs ?? (deadlineS + 10) * 1000);
   try {
-    const code = buildProbeCode({
-      index_check: queries,
-      index_timeout: perRequest
-    });
-    const r = await executeSilent(kernel, code, INDEX_MIME, until);
-    if (r.end !== 'complete') {
+    const job = await runJob(
+      kernel,
+      'index',
+      { queries: queries.slice(0, 16), timeout: perRequest },
+      deadlineS,
+      until
+    );
+    if (job.end) {
       return {
         kind: 'failed',
         message:
-          r.end === 'timeout'
+          job.end === 'timeout'
             ? msg('The index check timed out.')
             : msg('The kernel died or restarted.')
       };
     }
-    const failure = failureMessage(r, 'index check');
-    if (failure !== null) {
-      return { kind: 'failed', message: failure };
+    if (job.status === 'timeout') {
+      return {
+        kind: 'failed',
+        message: msg('The index did not answer within %1 s.', deadlineS)
+      };
+    }
+    if (job.status !== 'ok') {
+      return {
+        kind: 'failed',
+        message: msg('The index check failed: %1', job.error ?? job.status)
+      };
     }
     validate = validate ?? new Ajv({ strict: false }).compile(SCHEMA);
-    if (!validate(r.payload)) {
+    if (!validate(job.result)) {
       return {
         kind: 'failed',
         message: msg('The index check reply is malformed.')
@@ -93,7 +108,7 @@ export async function checkIndex(
     const live: ILiveIndex = {};
     const errors: string[] = [];
     for (const res of (
-      r.payload as {
+      job.result as {
         results: (IIndexQuery & {
           files: string[] | null;
           error: string | null;

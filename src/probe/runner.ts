@@ -3,7 +3,13 @@ import type { Kernel } from '@jupyterlab/services';
 import { checkReport } from '../report/check';
 import { msg } from '../report/message';
 import type { ProbeOutcome } from '../report/outcome';
-import { buildProbeCode, PROBE_MIME, type IProbeArgs } from './code';
+import {
+  buildProbeCode,
+  buildRequest,
+  PROBE_MIME,
+  type IProbeArgs
+} from './code';
+import { deepFromJob, mergeNvidia, nvidiaDeadline, runJob } from './jobs';
 import {
   deadline,
   executeSilent,
@@ -31,6 +37,12 @@ export interface IProbeOptions extends IProbeArgs {
  * on error, so the user's execution count, history and queued cells are left
  * alone. On timeout the request is abandoned, never interrupted: a kernel busy
  * with the user's cell runs the probe later and nobody listens.
+ *
+ * The quick probe reads files only. When it finds an NVIDIA driver or device,
+ * an NVIDIA job (NVML, else nvidia-smi) runs in a subprocess of the kernel's
+ * interpreter and its answer is merged into the report; so does the deep
+ * check's job when asked. Without a GPU and without `deep`, the probe is one
+ * round trip.
  */
 export async function probeKernel(
   kernel: Kernel.IKernelConnection,
@@ -74,14 +86,10 @@ namespace Private {
     waited: boolean
   ): Promise<ProbeOutcome> {
     const kernelId = kernel.id;
-    const code = buildProbeCode(
-      {
-        deep: options.deep,
-        cmd_timeout: options.cmd_timeout,
-        deep_timeout: options.deep_timeout
-      },
-      options.source
-    );
+    const code =
+      options.source !== undefined
+        ? buildProbeCode({}, options.source)
+        : buildRequest('quick', {});
     const r = await executeSilent(kernel, code, PROBE_MIME, until);
     if (r.end === 'timeout') {
       return { kind: 'timeout', kernelId, waitedForBusyKernel: waited };
@@ -101,6 +109,13 @@ namespace Private {
           : 'invalid';
       return { kind, kernelId, message: failure };
     }
+    if (await Private.runJobs(kernel, options, r.payload, until)) {
+      return {
+        kind: 'dead',
+        kernelId,
+        message: msg('The kernel died or restarted while it was being probed.')
+      };
+    }
     const check = checkReport(r.payload);
     if (!check.ok) {
       return { kind: 'invalid', kernelId, message: check.message };
@@ -111,5 +126,46 @@ namespace Private {
       report: check.report,
       roundTripMs: performance.now() - started
     };
+  }
+
+  /**
+   * The jobs a quick report asks for (NVIDIA) and the deep check if asked,
+   * merged into the unvalidated report. True if the kernel died meanwhile.
+   */
+  export async function runJobs(
+    kernel: Kernel.IKernelConnection,
+    options: IProbeOptions,
+    payload: any,
+    until: IDeadline
+  ): Promise<boolean> {
+    if (typeof payload !== 'object' || payload === null) {
+      return false;
+    }
+    const jobs: Promise<'dead' | undefined>[] = [];
+    const nv = payload.nvidia;
+    if (nv?.job?.status === 'pending') {
+      const cmd = options.cmd_timeout ?? 3;
+      const args = {
+        needs: Array.isArray(nv.job.needs) ? nv.job.needs : ['nvml'],
+        cmd_timeout: cmd,
+        nvcc: nv.nvcc?.path ?? null
+      };
+      jobs.push(
+        runJob(kernel, 'nvidia', args, nvidiaDeadline(cmd), until).then(j => {
+          mergeNvidia(payload, j);
+          return j.end === 'dead' ? 'dead' : undefined;
+        })
+      );
+    }
+    if (options.deep) {
+      const deadlineS = options.deep_timeout ?? 120;
+      jobs.push(
+        runJob(kernel, 'deep', {}, deadlineS, until).then(j => {
+          payload.deep = deepFromJob(j);
+          return j.end === 'dead' ? 'dead' : undefined;
+        })
+      );
+    }
+    return (await Promise.all(jobs)).includes('dead');
   }
 }

@@ -23,7 +23,7 @@ export interface IPackageBuild {
   requires: string[];
 }
 
-/** An NVIDIA GPU as NVML or nvidia-smi reports it. */
+/** An NVIDIA GPU as NVML or nvidia-smi reports it (or procfs: the name only). */
 export interface INvidiaGpu {
   index: number;
   name: string;
@@ -123,6 +123,15 @@ export interface IProbeReport {
     visible: { [name: string]: string | null };
     dev_nodes: string[];
     nvcc: { path: string; version: string | null; note: string } | null;
+    /**
+     * The NVIDIA job (NVML, else nvidia-smi) run in a subprocess of the
+     * kernel's interpreter; absent or null when none was needed.
+     */
+    job?: {
+      status: 'pending' | 'ok' | 'timeout' | 'crashed' | 'error';
+      needs: ('nvml' | 'nvcc')[];
+      duration_ms: number | null;
+    } | null;
   };
   amd: {
     kfd: boolean;

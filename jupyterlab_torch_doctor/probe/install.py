@@ -1,0 +1,74 @@
+"""What could override an install cell: index settings in the environment and pip's config files, free disk."""
+
+import configparser
+import os
+import re
+import shutil
+import sys
+
+INDEX_ENV = ("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_FIND_LINKS", "PIP_NO_INDEX",
+             "PIP_CONFIG_FILE", "UV_INDEX_URL", "UV_EXTRA_INDEX_URL", "UV_DEFAULT_INDEX",
+             "UV_INDEX", "UV_TORCH_BACKEND")
+PIP_KEYS = ("index-url", "extra-index-url", "find-links", "no-index", "constraint")
+_CRED = re.compile(r"(//)[^/@\s]+@")
+
+
+def install_context(p, site):
+    env = {k: _redact(os.environ[k]) for k in INDEX_ENV if k in os.environ}
+    config = []
+    for path in p.guard("pip-config", _pip_config_files, list):
+        config += p.guard("pip-config", _pip_config, list, p, path)
+    disk = {}
+    tmp = os.environ.get("TMPDIR") or os.environ.get("TEMP") or os.environ.get("TMP") or "/tmp"
+    for label, path in (("site_packages", site), ("tmp", tmp)):
+        try:
+            disk[label] = {"path": path, "free_bytes": shutil.disk_usage(path).free}
+        except (OSError, TypeError, ValueError) as e:
+            disk[label] = {"path": path if isinstance(path, str) else None, "free_bytes": None}
+            p.fail(f"disk:{label}", "missing" if isinstance(e, FileNotFoundError) else "error", e)
+    return {"env": env, "pip_config": config, "disk": disk}
+
+
+def no_install():
+    return {"env": {}, "pip_config": [], "disk": {}}
+
+
+def _pip_config(p, path):
+    """The index settings of one config file; an unreadable or malformed file is an error entry."""
+    parser = configparser.RawConfigParser()
+    try:
+        if not parser.read(path, encoding="utf-8"):
+            p.fail("pip-config", "error", f"{path}: not readable")
+            return []
+    except (configparser.Error, OSError, UnicodeError) as e:
+        p.fail("pip-config", "error", f"{path}: {e}")
+        return []
+    found = []
+    for section in parser.sections():
+        for key in PIP_KEYS:
+            if parser.has_option(section, key):
+                found.append({"file": path, "section": section, "key": key,
+                              "value": _redact(parser.get(section, key))})
+    return found
+
+
+def _redact(value):
+    return _CRED.sub(r"\1***@", value)
+
+
+def _pip_config_files():
+    env = os.environ
+    if env.get("PIP_CONFIG_FILE"):
+        return [env["PIP_CONFIG_FILE"]] if os.path.exists(env["PIP_CONFIG_FILE"]) else []
+    home = os.path.expanduser("~")
+    files = [os.path.join(d, "pip", "pip.conf") for d in
+             (env.get("XDG_CONFIG_DIRS") or "/etc/xdg").split(os.pathsep)] + ["/etc/pip.conf"]
+    if sys.platform == "win32":
+        files = [os.path.join(env.get("PROGRAMDATA", "C:\\ProgramData"), "pip", "pip.ini"),
+                 os.path.join(env.get("APPDATA", home), "pip", "pip.ini"), os.path.join(home, "pip", "pip.ini")]
+    elif sys.platform == "darwin":
+        files += [os.path.join(home, "Library", "Application Support", "pip", "pip.conf")]
+    files += [os.path.join(home, ".pip", "pip.conf"),
+              os.path.join(env.get("XDG_CONFIG_HOME") or os.path.join(home, ".config"), "pip", "pip.conf"),
+              os.path.join(sys.prefix, "pip.ini" if sys.platform == "win32" else "pip.conf")]
+    return [f for f in files if os.path.isfile(f)]

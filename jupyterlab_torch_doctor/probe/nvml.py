@@ -1,0 +1,174 @@
+"""NVIDIA, in a job child: NVML through ctypes, else nvidia-smi; nvcc --version when no file told.
+
+This runs in a subprocess of the kernel's interpreter with a hard deadline, so
+libnvidia-ml is never mapped in the kernel and a hanging driver call never
+holds the user's next cell. Each step is bounded by the command timeout too.
+"""
+
+import os
+import re
+import sys
+import threading
+
+from .core import NVML_LIB_ENV, Probe
+
+NA = ("[N/A]", "N/A", "[Not Supported]", "")
+
+
+def nvidia_job(args):
+    """The job's entry: {needs, cmd_timeout, root} -> the facts to merge into report["nvidia"]."""
+    p = Probe(root=args.get("root"), cmd_timeout=float(args.get("cmd_timeout") or 3.0))
+    needs = args.get("needs") or ["nvml"]
+    out = {"driver": None, "driver_source": None, "cuda_driver_max": None, "gpus": [], "gpu_source": None,
+           "nvcc_version": None}
+    if "nvml" in needs:
+        done = p.guard("nvml", nvml_bounded, False, p, out)
+        if not done:
+            p.guard("nvidia-smi", smi, None, p, out)
+    if "nvcc" in needs and args.get("nvcc"):
+        text = p.run([args["nvcc"], "--version"], "nvcc") or ""
+        m = re.search(r"release (\d+\.\d+)", text)
+        out["nvcc_version"] = m.group(1) if m else None
+    out["errors"] = p.errors
+    return out
+
+
+def nvml_bounded(p, out):
+    """NVML in a thread, joined with the command timeout: a hung nvmlInit does not stop nvidia-smi."""
+    box, res = {}, {}
+
+    def work():
+        try:
+            box["ok"] = nvml(p, res)
+        except Exception as e:
+            p.fail("nvml", "error", f"{type(e).__name__}: {e}")
+            box["ok"] = False
+
+    t = threading.Thread(target=work, daemon=True)
+    t.start()
+    t.join(p.cmd_timeout)
+    if t.is_alive():
+        p.fail("nvml", "timeout", f"NVML did not answer in {p.cmd_timeout:g} s")
+        return False
+    out.update(res)
+    return box.get("ok", False)
+
+
+def _load_nvml(p):
+    import ctypes
+    override = os.environ.get(NVML_LIB_ENV)
+    names = [override] if override else \
+        {"win32": ["nvml.dll"], "darwin": []}.get(sys.platform, ["libnvidia-ml.so.1", "/usr/lib/wsl/lib/libnvidia-ml.so.1"])
+    for n in names:
+        try:
+            return ctypes.CDLL(n)
+        except OSError:
+            continue
+    p.fail("nvml", "missing", "libnvidia-ml not loadable")
+    return None
+
+
+def nvml(p, out):
+    import ctypes
+    lib = _load_nvml(p)
+    if lib is None:
+        return False
+    rc = lib.nvmlInit_v2()
+    if rc != 0:
+        p.fail("nvml", "error", f"nvmlInit failed (NVML error {rc})")
+        return False
+    try:
+        buf = ctypes.create_string_buffer(96)
+        if lib.nvmlSystemGetDriverVersion(buf, 96) == 0:
+            out.update(driver=buf.value.decode(errors="replace"), driver_source="nvml")
+        cv = ctypes.c_int(0)
+        if lib.nvmlSystemGetCudaDriverVersion_v2(ctypes.byref(cv)) == 0 and cv.value:
+            out["cuda_driver_max"] = f"{cv.value // 1000}.{cv.value % 1000 // 10}"
+        count = ctypes.c_uint(0)
+        if lib.nvmlDeviceGetCount_v2(ctypes.byref(count)) != 0:
+            p.fail("nvml", "error", "nvmlDeviceGetCount failed")
+            return False
+        gpus = []
+        for i in range(count.value):
+            h = ctypes.c_void_p()
+            if lib.nvmlDeviceGetHandleByIndex_v2(i, ctypes.byref(h)) != 0:
+                p.fail("nvml", "error", f"no handle for GPU {i}")
+                continue
+            name = ctypes.create_string_buffer(96)
+            lib.nvmlDeviceGetName(h, name, 96)
+            major, minor = ctypes.c_int(0), ctypes.c_int(0)
+            cc = None
+            if lib.nvmlDeviceGetCudaComputeCapability(h, ctypes.byref(major), ctypes.byref(minor)) == 0:
+                cc = f"{major.value}.{minor.value}"
+            mem = (ctypes.c_ulonglong * 3)()
+            mib = int(mem[0] // (1 << 20)) if lib.nvmlDeviceGetMemoryInfo(h, ctypes.byref(mem)) == 0 else None
+            cur, pend = ctypes.c_uint(0), ctypes.c_uint(0)
+            mig = None
+            if lib.nvmlDeviceGetMigMode(h, ctypes.byref(cur), ctypes.byref(pend)) == 0:
+                mig = "enabled" if cur.value else "disabled"
+            gpus.append({"index": i, "name": name.value.decode(errors="replace"),
+                         "memory_mib": mib, "compute_capability": cc, "mig": mig})
+        out.update(gpus=gpus, gpu_source="nvml")
+    finally:
+        lib.nvmlShutdown()
+    return True
+
+
+def smi(p, out):
+    q = "index,name,memory.total,compute_cap,driver_version,mig.mode.current"
+    text = p.run(["nvidia-smi", f"--query-gpu={q}", "--format=csv,noheader,nounits"], "nvidia-smi")
+    if text is None and p.errors and "compute_cap" in p.errors[-1]["detail"]:
+        # nvidia-smi before 510 has no compute_cap field.
+        p.errors.pop()
+        q = "index,name,memory.total,driver_version,mig.mode.current"
+        text = p.run(["nvidia-smi", f"--query-gpu={q}", "--format=csv,noheader,nounits"], "nvidia-smi")
+    if text is None:
+        return
+    fields = q.split(",")
+    gpus = []
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.split(",")]
+        if len(cells) != len(fields):
+            if line.strip():
+                p.fail("nvidia-smi", "error", f"unexpected line: {line}")
+            continue
+        row = dict(zip(fields, cells))
+        mem = row.get("memory.total", "")
+        gpus.append({
+            "index": int(row["index"]) if row["index"].isdigit() else len(gpus),
+            "name": row["name"], "memory_mib": int(float(mem)) if re.match(r"^\d+(\.\d+)?$", mem) else None,
+            "compute_capability": row.get("compute_cap") if row.get("compute_cap") not in NA else None,
+            "mig": {"enabled": "enabled", "disabled": "disabled"}.get(row["mig.mode.current"].lower())})
+        if not out["driver"] and row.get("driver_version") not in NA:
+            out.update(driver=row["driver_version"], driver_source="nvidia-smi")
+    out.update(gpus=gpus, gpu_source="nvidia-smi")
+    header = p.run(["nvidia-smi"], "nvidia-smi")
+    m = re.search(r"CUDA Version:\s*(\d+\.\d+)", header or "")
+    if m:
+        out["cuda_driver_max"] = m.group(1)
+
+
+def merge_nvidia(nv, job):
+    """Merge a finished nvidia job ({status, result, error, duration_ms}) into report["nvidia"]; return its errors.
+
+    The front end does the same in src/probe/jobs.ts (mergeNvidia).
+    """
+    status = job.get("status")
+    res = job.get("result") if status == "ok" else None
+    errors = []
+    if isinstance(res, dict):
+        if res.get("gpus") or res.get("gpu_source"):
+            nv.update(gpus=res["gpus"], gpu_source=res.get("gpu_source"))
+        if res.get("driver") and not nv.get("driver"):
+            nv.update(driver=res["driver"], driver_source=res.get("driver_source"))
+        if res.get("cuda_driver_max"):
+            nv["cuda_driver_max"] = res["cuda_driver_max"]
+        if res.get("nvcc_version") and nv.get("nvcc"):
+            nv["nvcc"]["version"] = res["nvcc_version"]
+        errors = [e for e in res.get("errors") or [] if isinstance(e, dict)]
+    else:
+        errors = [{"source": "nvidia-job", "reason": "timeout" if status == "timeout" else "error",
+                   "detail": str(job.get("error") or status)[:300]}]
+    nv["job"] = {"status": status, "needs": (nv.get("job") or {}).get("needs", []),
+                 "duration_ms": job.get("duration_ms")}
+    return errors
