@@ -3,6 +3,10 @@
  */
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
+// Not 8888: the jest suites' own servers start there and count up, and a
+// test must never talk to another server than the one it started.
+const PORT = process.env.GALATA_PORT || '18888';
+
 module.exports = {
   ...baseConfig,
   timeout: 120 * 1000,
@@ -10,6 +14,7 @@ module.exports = {
   reporter: [[process.env.CI ? 'list' : 'list'], ['html', { open: 'never' }]],
   use: {
     ...baseConfig.use,
+    baseURL: `http://localhost:${PORT}`,
     // The base config keeps videos, which needs Playwright's own ffmpeg.
     video: 'off',
     trace: 'off',
@@ -28,7 +33,7 @@ module.exports = {
   webServer: [
     {
       command: 'npm start',
-      url: 'http://localhost:8888/lab',
+      url: `http://localhost:${PORT}/lab`,
       timeout: 120 * 1000,
       reuseExistingServer: !process.env.CI
     },

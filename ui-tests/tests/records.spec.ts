@@ -5,6 +5,8 @@ import {
   type IJupyterLabPageFixture
 } from '@jupyterlab/galata';
 
+import { putNotebook } from './utils';
+
 /**
  * One record per kernel, in a real browser against real kernels, a real
  * `%pip install` from the local index on 127.0.0.1:8971 (its /slow-N/
@@ -60,15 +62,19 @@ test.describe('an install bound to its kernel', () => {
   test.use({ mockSettings: settings({ indexBaseUrl: `${INDEX}/slow-8` }) });
 
   test('finishes Verified while the user works in another notebook', async ({
-    page
+    page,
+    request,
+    tmpPath
   }) => {
-    await page.notebook.createNew('b.ipynb', { kernel: 'torch-cpu' });
+    await putNotebook(request, `${tmpPath}/b.ipynb`, 'torch-cpu');
+    await putNotebook(request, `${tmpPath}/a.ipynb`, 'install-records');
+    await page.notebook.open('b.ipynb');
     const panel = await openPanel(page);
     await expect(panel.locator('.jp-TorchDoctor-verdict')).toHaveText(
       '✓ Right build',
       { timeout: 60_000 }
     );
-    await page.notebook.createNew('a.ipynb', { kernel: 'install-records' });
+    await page.notebook.open('a.ipynb');
     const { install } = await startInstall(
       page,
       cellFor(`${INDEX}/slow-8`),
