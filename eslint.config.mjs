@@ -97,57 +97,32 @@ export default tseslint.config(
   // Layers point one way: report (the contract) <- probe, advice <- install
   // <- panel, badges, status <- plugins. An upward import fails the lint.
   ...layers({
-    'src/report/**': [
-      '../probe/*',
-      '../advice/*',
-      '../install/*',
-      '../panel/*',
-      '../badges/*',
-      '../status/*',
-      '../plugins/*',
-      '../model',
-      '../tokens',
-      '../lazy'
-    ],
-    'src/probe/**': [
-      '../advice/*',
-      '../install/*',
-      '../panel/*',
-      '../badges/*',
-      '../status/*',
-      '../plugins/*',
-      '../model',
-      '../tokens',
-      '../lazy'
-    ],
-    'src/advice/**': [
-      '../probe/*',
-      '../install/*',
-      '../panel/*',
-      '../badges/*',
-      '../status/*',
-      '../plugins/*',
-      '../model',
-      '../tokens',
-      '../lazy'
-    ],
+    'src/report/**': ['../*', '!../report', '!../report/*'],
+    'src/probe/**': ['../*', '!../report', '!../report/*'],
+    'src/advice/**': ['../*', '!../report', '!../report/*'],
     'src/install/**': [
-      '../probe/*',
-      '../panel/*',
-      '../badges/*',
-      '../status/*',
-      '../plugins/*',
-      '../model'
+      '../*',
+      '!../report',
+      '!../report/*',
+      '!../advice',
+      '!../advice/*',
+      '!../dom',
+      '!../tokens'
     ],
-    'src/{panel,badges,status}/**': ['../plugins/*', '../model'],
+    'src/{panel,badges,status}/**': [
+      '../plugins',
+      '../plugins/*',
+      '../model',
+      '../record',
+      '../records',
+      '../liveCheck',
+      '../settings'
+    ],
     'src/tokens.ts': [
-      './probe/*',
-      './install/!(types)',
-      './advice/!(types)',
-      './panel/*',
-      './badges/*',
-      './status/*',
-      './plugins/*'
+      './*/*',
+      '!./report/*',
+      '!./install/types',
+      '!./advice/types'
     ]
   }),
   prettierConfig

@@ -6,9 +6,12 @@
  */
 import type { Kernel } from '@jupyterlab/services';
 
-import type { IHeavy } from './lazy';
+import { indexQueries } from './advice/live';
+import { heavy, type IHeavy } from './lazy';
+import type { ILiveCheck, KernelRecord } from './record';
 import { msg, type IMessage } from './report/message';
 import { liveKey, type IIndexQuery, type ILiveIndex } from './report/outcome';
+import type { IProbeSettings } from './tokens';
 
 /** What the check came to. */
 export interface ILiveAnswer {
@@ -31,11 +34,100 @@ export async function askIndex(
       }))
     : { kind: 'failed' as const, message: msg('The kernel is not running.') };
   if (res.kind === 'ok') {
-    return { live: res.live, failure: null };
+    // Every request failed within the deadline (per-request timeouts, a
+    // refused connection): the index did not answer after all.
+    const none = queries.every(
+      q => res.live[liveKey(q.index, q.project)] === null
+    );
+    return {
+      live: res.live,
+      failure:
+        none && res.errors.length
+          ? msg('The index did not answer: %1', res.errors[0])
+          : null
+    };
   }
   const live: ILiveIndex = {};
   for (const q of queries) {
     live[liveKey(q.index, q.project)] = null;
   }
   return { live, failure: res.message };
+}
+
+/** What confirming a record needs from the model. */
+export interface IConfirmOptions {
+  /** The settings in force (read again when the answer lands). */
+  settings: () => IProbeSettings;
+  /** The settings version the check is made for. */
+  version: number;
+  /** Whether the model still wants answers. */
+  isCurrent: () => boolean;
+  /** The record changed; `published` when its advice is new. */
+  changed: (published: boolean) => void;
+}
+
+/**
+ * Confirm a record's plans on the index, once per report and settings
+ * version: a second call joins the check in flight. The answer lands only
+ * if the record still shows the same report (no restart, no newer probe,
+ * no settings change meanwhile). Never rejects.
+ */
+export function confirmRecord(
+  rec: KernelRecord,
+  o: IConfirmOptions
+): Promise<void> {
+  const outcome = rec.outcome;
+  const s = o.settings();
+  if (outcome?.kind !== 'report' || !rec.advice) {
+    return Promise.resolve();
+  }
+  const queries = s.liveIndexCheck ? indexQueries(rec.advice) : [];
+  const key = JSON.stringify(queries);
+  const prev = rec.live;
+  if (
+    !queries.length ||
+    (prev &&
+      prev.key === key &&
+      prev.outcomeSeq === rec.outcomeSeq &&
+      prev.settingsVersion === o.version)
+  ) {
+    return prev?.promise ?? Promise.resolve();
+  }
+  const check: ILiveCheck = {
+    phase: 'checking',
+    message: null,
+    key,
+    outcomeSeq: rec.outcomeSeq,
+    settingsVersion: o.version,
+    promise: Promise.resolve()
+  };
+  rec.live = check;
+  const epoch = rec.epoch;
+  const current = () =>
+    rec.live === check && rec.epoch === epoch && o.isCurrent();
+  check.promise = (async () => {
+    try {
+      const { checkIndex, advise } = await heavy();
+      const answer = await askIndex(
+        checkIndex,
+        rec.connection(),
+        queries,
+        s.indexCheckTimeoutS
+      );
+      if (current()) {
+        check.phase = answer.failure ? 'failed' : 'done';
+        check.message = answer.failure;
+        rec.advice = advise(outcome.report, o.settings(), answer.live);
+        o.changed(true);
+      }
+    } catch (reason) {
+      if (current()) {
+        check.phase = 'failed';
+        check.message = msg('The index check failed: %1', String(reason));
+        o.changed(false);
+      }
+    }
+  })();
+  o.changed(false);
+  return check.promise;
 }

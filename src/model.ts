@@ -3,16 +3,10 @@ import type { Kernel } from '@jupyterlab/services';
 import type { IStateDB } from '@jupyterlab/statedb';
 import { Signal, type ISignal } from '@lumino/signaling';
 
-import { indexQueries } from './advice/live';
 import type { IInstallStatus, IVerifiedBuild } from './install/types';
 import { heavy } from './lazy';
-import { askIndex } from './liveCheck';
-import {
-  KernelRecord,
-  noKernelState,
-  type IInflight,
-  type ILiveCheck
-} from './record';
+import { confirmRecord } from './liveCheck';
+import { KernelRecord, noKernelState, type IInflight } from './record';
 import { msg } from './report/message';
 import type { ProbeOutcome } from './report/outcome';
 import { KernelRecords } from './records';
@@ -66,10 +60,6 @@ export class TorchDoctorModel implements ITorchDoctorModel {
 
   get stateChanged(): ISignal<ITorchDoctorModel, IProbeState> {
     return this._stateChanged;
-  }
-
-  get recordChanged(): ISignal<ITorchDoctorModel, IProbeState> {
-    return this._recordChanged;
   }
 
   get settingsChanged(): ISignal<ITorchDoctorModel, IProbeSettings> {
@@ -181,53 +171,20 @@ export class TorchDoctorModel implements ITorchDoctorModel {
 
   confirmPlans(kernelId?: string): Promise<void> {
     const rec = kernelId ? this._records.get(kernelId) : this._selectedRecord();
-    const outcome = rec?.outcome;
-    const s = this._settings;
-    if (!rec || outcome?.kind !== 'report' || !rec.advice) {
+    if (!rec || this._isDisposed) {
       return Promise.resolve();
     }
-    const queries = s.liveIndexCheck ? indexQueries(rec.advice) : [];
-    const key = JSON.stringify(queries);
-    const prev = rec.live;
-    if (
-      !queries.length ||
-      (prev &&
-        prev.key === key &&
-        prev.outcomeSeq === rec.outcomeSeq &&
-        prev.settingsVersion === this._settingsVersion)
-    ) {
-      return prev?.promise ?? Promise.resolve();
-    }
-    const check: ILiveCheck = {
-      phase: 'checking',
-      message: null,
-      key,
-      outcomeSeq: rec.outcomeSeq,
-      settingsVersion: this._settingsVersion,
-      promise: Promise.resolve()
-    };
-    rec.live = check;
-    const epoch = rec.epoch;
-    check.promise = (async () => {
-      const { checkIndex, advise } = await heavy();
-      const answer = await askIndex(
-        checkIndex,
-        rec.connection(),
-        queries,
-        s.indexCheckTimeoutS
-      );
-      // Only if this check is still the record's, for the same report.
-      if (rec.live !== check || rec.epoch !== epoch || this._isDisposed) {
-        return;
+    return confirmRecord(rec, {
+      settings: () => this._settings,
+      version: this._settingsVersion,
+      isCurrent: () => !this._isDisposed,
+      changed: published => {
+        this._changed(rec);
+        if (published) {
+          this._publish(rec);
+        }
       }
-      check.phase = answer.failure ? 'failed' : 'done';
-      check.message = answer.failure;
-      rec.advice = advise(outcome.report, this._settings, answer.live);
-      this._changed(rec);
-      this._publish(rec);
-    })();
-    this._changed(rec);
-    return check.promise;
+    });
   }
 
   /** Dispose of the model and disconnect from every session and kernel. */
@@ -292,8 +249,12 @@ export class TorchDoctorModel implements ITorchDoctorModel {
       this._changed(rec);
       return null;
     }
+    // Advised with the settings in force now: they may have changed while
+    // the probe ran.
     rec.advice =
-      landed.kind === 'report' && advise ? advise(landed.report, s) : null;
+      landed.kind === 'report' && advise
+        ? advise(landed.report, this._settings)
+        : null;
     this._changed(rec);
     this._publish(rec);
     if (rec.kernelId === this.selected) {
@@ -340,8 +301,10 @@ export class TorchDoctorModel implements ITorchDoctorModel {
     this._records.all().forEach(rec => this._changed(rec));
   }
 
+  /** The selected record; reading it changes nothing. */
   private _selectedRecord(): KernelRecord | null {
-    return this._target ? this._records.of(this._target) : null;
+    const id = this.selected;
+    return (id && this._records.get(id)) || null;
   }
 
   private _stateOf(rec: KernelRecord): IProbeState {
@@ -407,10 +370,8 @@ export class TorchDoctorModel implements ITorchDoctorModel {
     if (this._isDisposed) {
       return;
     }
-    const state = this._stateOf(rec);
-    this._recordChanged.emit(state);
     if (rec.kernelId === this.selected) {
-      this._stateChanged.emit(state);
+      this._stateChanged.emit(this._stateOf(rec));
     }
   }
 
@@ -433,7 +394,6 @@ export class TorchDoctorModel implements ITorchDoctorModel {
   private _verified = new Map<string, IVerifiedBuild>();
   private _verifiedStore: StoredMap<IVerifiedBuild>;
   private _stateChanged = new Signal<ITorchDoctorModel, IProbeState>(this);
-  private _recordChanged = new Signal<ITorchDoctorModel, IProbeState>(this);
   private _settingsChanged = new Signal<ITorchDoctorModel, IProbeSettings>(
     this
   );

@@ -88,10 +88,12 @@ export class KernelRecord {
     outcome: ProbeOutcome,
     request: { deep: boolean; epoch: number; seq: number }
   ): ProbeOutcome | null {
-    // A deep result older than a quick one still lands: it is a superset.
+    // A deep report older than a quick one still lands: it is a superset.
+    // A failure older than the shown outcome never replaces it.
+    const older = request.seq < this.outcomeSeq;
     if (
       request.epoch !== this.epoch ||
-      (!request.deep && request.seq < this.outcomeSeq)
+      (older && (!request.deep || outcome.kind !== 'report'))
     ) {
       return null;
     }

@@ -111,8 +111,6 @@ export interface ITorchDoctorModel {
   readonly settings: IProbeSettings;
   /** Emitted whenever the selected record changes, or the selection. */
   readonly stateChanged: ISignal<ITorchDoctorModel, IProbeState>;
-  /** Emitted whenever any record changes. */
-  readonly recordChanged: ISignal<ITorchDoctorModel, IProbeState>;
   /** Emitted when settings change. */
   readonly settingsChanged: ISignal<ITorchDoctorModel, IProbeSettings>;
   /** Emitted when a probe of any kernel finishes with a report or failure. */

@@ -91,7 +91,6 @@ export class FakeModel implements ITorchDoctorModel {
   settings: IProbeSettings = { ...DEFAULT_SETTINGS };
   state: IProbeState = NO_KERNEL;
   stateChanged: Signal<ITorchDoctorModel, IProbeState> = new Signal(this);
-  recordChanged: Signal<ITorchDoctorModel, IProbeState> = new Signal(this);
   settingsChanged: Signal<ITorchDoctorModel, IProbeSettings> = new Signal(this);
   probed: Signal<ITorchDoctorModel, IProbeRecord> = new Signal(this);
   /** Kernel ids whose plans a view asked to confirm. */
@@ -101,7 +100,6 @@ export class FakeModel implements ITorchDoctorModel {
   }
   set(state: Partial<IProbeState>): void {
     this.state = { ...this.state, ...state };
-    this.recordChanged.emit(this.state);
     this.stateChanged.emit(this.state);
   }
   stateOf(kernelId: string): IProbeState | null {

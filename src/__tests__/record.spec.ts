@@ -79,4 +79,12 @@ describe('KernelRecord.land', () => {
     ).toBeNull();
     expect(rec.outcome?.kind).toBe('report');
   });
+
+  it('never lets an older failed deep check replace a newer report', () => {
+    const rec = new KernelRecord(kernel, session);
+    const deepSeq = ++rec.seq;
+    rec.land(report(), { deep: false, epoch: 0, seq: ++rec.seq });
+    expect(rec.land(dead, { deep: true, epoch: 0, seq: deepSeq })).toBeNull();
+    expect(rec.outcome?.kind).toBe('report');
+  });
 });

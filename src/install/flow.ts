@@ -31,16 +31,6 @@ export interface IInstallUI {
   notify(level: 'info' | 'success' | 'warning' | 'error', m: IMessage): void;
 }
 
-/** Steps after which a new install may start. */
-export const FINAL_STEPS: readonly InstallStep[] = [
-  'cancelled',
-  'failed',
-  'interrupted',
-  'restart-pending',
-  'verified',
-  'not-verified'
-];
-
 /** One install in progress for a kernel. */
 interface IPending {
   kernelId: string;
@@ -71,7 +61,10 @@ export class InstallFlow {
 
   /** Whether a kernel's install is between its click and its final state. */
   isBusy(kernelId: string | null): boolean {
-    const p = kernelId ? this._pending.get(kernelId) : undefined;
+    if (!kernelId || this._inserting.has(kernelId)) {
+      return !!kernelId;
+    }
+    const p = this._pending.get(kernelId);
     return !!p && ['running', 'restarting', 'verifying'].includes(p.step);
   }
 
@@ -93,18 +86,39 @@ export class InstallFlow {
     if (this.isBusy(kernelId)) {
       return false;
     }
-    // The plans about to be inserted are confirmed on the index first.
-    await model.confirmPlans(kernelId);
+    // The plan the user clicked, as it was shown.
+    const shown =
+      which === 'revert' ? null : model.stateOf(kernelId)?.advice?.plans[which];
+    this._inserting.add(kernelId);
+    try {
+      // The plans about to be inserted are confirmed on the index first.
+      await model.confirmPlans(kernelId);
+    } finally {
+      this._inserting.delete(kernelId);
+    }
     const state = model.stateOf(kernelId);
     const report =
       state?.outcome?.kind === 'report' ? state.outcome.report : null;
+    const plans = state?.advice?.plans ?? [];
     const plan =
       which === 'revert'
         ? state?.regression && report
           ? revertPlan(state.regression, report)
           : undefined
-        : state?.advice?.plans[which];
-    if (!state?.kernelName || !report || !plan?.cell || host.isDisposed) {
+        : // The same plan after the index confirmed it, even if it moved.
+          (plans.find(
+            p =>
+              p.kind === shown?.kind &&
+              p.variant === shown?.variant &&
+              p.indexUrl === shown?.indexUrl
+          ) ?? plans[which]);
+    if (
+      !state?.kernelName ||
+      !report ||
+      !plan?.cell ||
+      host.isDisposed ||
+      this.isBusy(kernelId)
+    ) {
       this._ui.notify(
         'warning',
         msg('There is no install plan for this kernel yet: probe it first.')
@@ -112,7 +126,7 @@ export class InstallFlow {
       return false;
     }
     const cellId = host.insert(plan.cell);
-    this._pending.set(kernelId, {
+    const p: IPending = {
       kernelId,
       kernelName: state.kernelName,
       host,
@@ -123,9 +137,10 @@ export class InstallFlow {
       pipWarnings: [],
       timings: {},
       step: 'inserted'
-    });
+    };
+    this._pending.set(kernelId, p);
     this._set(
-      kernelId,
+      p,
       'inserted',
       cellId
         ? msg(
@@ -153,22 +168,31 @@ export class InstallFlow {
     const id = p.kernelId;
     if (p.host.isDisposed) {
       return this._set(
-        id,
+        p,
         'cancelled',
         msg('The notebook was closed: nothing ran. Insert the cell again.')
+      );
+    }
+    if (p.host.session.session?.kernel?.id !== id) {
+      return this._set(
+        p,
+        'cancelled',
+        msg(
+          'The notebook now runs another kernel: nothing ran. Insert the cell again for it.'
+        )
       );
     }
     const text = p.host.source(p.cellId, p.plan.cell);
     if (text === null) {
       return this._set(
-        id,
+        p,
         'cancelled',
         msg('The install cell was deleted. Insert it again.')
       );
     }
     if (!(await this._ui.confirm(p.plan, text, p.before))) {
       return this._set(
-        id,
+        p,
         'cancelled',
         p.host.kind === 'notebook'
           ? msg('Cancelled: nothing ran. The cell stays in the notebook.')
@@ -177,17 +201,30 @@ export class InstallFlow {
     }
     p.timings = {};
     p.ran = text;
-    this._set(id, 'running', msg('pip is running in the kernel…'));
+    this._set(p, 'running', msg('pip is running in the kernel…'));
     const started = performance.now();
-    const out = await p.host.run(p.cellId, text);
+    const out = await p.host.run(p.cellId, text).catch(reason => ({
+      text: String(reason),
+      errored: true,
+      interrupted: null
+    }));
     p.timings.pip = performance.now() - started;
+    if (p.host.isDisposed) {
+      return this._set(
+        p,
+        'interrupted',
+        msg(
+          'The notebook was closed while pip ran: the install may be incomplete.'
+        )
+      );
+    }
     if (out.interrupted) {
       return this._set(
-        id,
+        p,
         'interrupted',
         out.interrupted === 'restart'
           ? msg(
-              'The kernel restarted while pip ran: the install may be incomplete. pip’s output stays in the cell; run the install again.'
+              'The kernel restarted or died while pip ran: the install may be incomplete. pip’s output stays in the cell; run the install again.'
             )
           : msg(
               'pip was interrupted: the install may be incomplete. pip’s output stays in the cell; run the install again.'
@@ -199,7 +236,7 @@ export class InstallFlow {
     if (!pip.ok) {
       this._ui.notify('error', pip.message);
       return this._set(
-        id,
+        p,
         'failed',
         msg('The install failed; the kernel was not restarted.'),
         pipReasons(pip)
@@ -225,11 +262,17 @@ export class InstallFlow {
   private async _restartAndVerify(p: IPending): Promise<IInstallStatus> {
     const id = p.kernelId;
     const session = p.host.session;
-    if (p.host.isDisposed || session.isDisposed) {
+    if (
+      p.host.isDisposed ||
+      session.isDisposed ||
+      session.session?.kernel?.id !== id
+    ) {
       return this._set(
-        id,
+        p,
         'not-verified',
-        msg('Not verified: the notebook was closed before the restart.')
+        msg(
+          'Not verified: the notebook was closed or changed its kernel before the restart.'
+        )
       );
     }
     // The restart is timed from the kernel's "restarting", not the dialog.
@@ -242,7 +285,7 @@ export class InstallFlow {
     session.statusChanged.connect(onStatus);
     let restarted = false;
     try {
-      this._set(id, 'restarting', msg('Restarting the kernel…'));
+      this._set(p, 'restarting', msg('Restarting the kernel…'));
       // A kernel that vanished cannot be restarted: leave it pending.
       restarted = await this._ui.restart(session).catch(() => false);
     } finally {
@@ -250,7 +293,7 @@ export class InstallFlow {
     }
     if (!restarted) {
       return this._set(
-        id,
+        p,
         'restart-pending',
         msg(
           'Installed. Verification is pending a restart: the kernel still runs the old torch.'
@@ -259,12 +302,14 @@ export class InstallFlow {
     }
     const verifyStart = performance.now();
     p.timings.restart = restartStart ? verifyStart - restartStart : 0;
-    this._set(id, 'verifying', msg('Verifying with a deep check…'));
-    const outcome = await this._model.probe({ deep: true, kernelId: id });
+    this._set(p, 'verifying', msg('Verifying with a deep check…'));
+    const outcome = await this._model
+      .probe({ deep: true, kernelId: id })
+      .catch(() => null);
     p.timings.verify = performance.now() - verifyStart;
     if (outcome?.kind !== 'report') {
       return this._set(
-        id,
+        p,
         'not-verified',
         msg('Not verified: the deep check did not answer.'),
         [unanswered(outcome)]
@@ -284,7 +329,7 @@ export class InstallFlow {
       );
     }
     const status = this._set(
-      id,
+      p,
       v.verified ? 'verified' : 'not-verified',
       v.verified
         ? msg('Verified: the kernel runs the planned build.')
@@ -300,14 +345,17 @@ export class InstallFlow {
     return status;
   }
 
+  /**
+   * Record a step of install `p`. A replaced install (a new cell inserted
+   * for the same kernel) no longer writes to the kernel's record.
+   */
   private _set(
-    kernelId: string,
+    p: IPending,
     step: InstallStep,
     message: IMessage,
     reasons: IMessage[] = [],
     table: IInstallStatus['table'] = []
   ): IInstallStatus {
-    const p = this._pending.get(kernelId)!;
     p.step = step;
     const status: IInstallStatus = {
       step,
@@ -318,13 +366,20 @@ export class InstallFlow {
       table,
       timings: { ...p.timings }
     };
-    this._model.setInstallStatus(kernelId, status);
+    if (this._pending.get(p.kernelId) === p) {
+      this._model.setInstallStatus(p.kernelId, status);
+      if (step === 'verified' || step === 'not-verified') {
+        // Final: the record keeps the status; the notebook is let go.
+        this._pending.delete(p.kernelId);
+      }
+    }
     return status;
   }
 
   private _model: ITorchDoctorModel;
   private _ui: IInstallUI;
   private _pending = new Map<string, IPending>();
+  private _inserting = new Set<string>();
 }
 
 namespace Private {

@@ -145,8 +145,12 @@ class NotebookHost implements IInstallHost {
         this._o.translator
       )
     ).finally(() => NotebookActions.executed.disconnect(onExecuted));
-    // The cell keeps pip's output whatever happened: read it from there.
-    const out = outputText(cell);
+    // The cell keeps pip's output whatever happened: read it from there,
+    // unless the user deleted it or closed the notebook meanwhile.
+    const out =
+      cell.isDisposed || cell.model.isDisposed
+        ? { text: '', errored: true }
+        : outputText(cell);
     interrupt ||= /KeyboardInterrupt/.test(out.text);
     return {
       text: out.text,
@@ -179,14 +183,23 @@ class ConsoleHost implements IInstallHost {
 
   async run(_: string | null, text: string): Promise<IRunResult> {
     const console_ = this._panel.console;
+    const tag = `install-${Date.now()}`;
     const r = await watching(this.session, () =>
-      console_.inject(text, { torch_doctor: { role: 'install' } })
+      console_.inject(text, { torch_doctor: { role: 'install', id: tag } })
     );
-    const last = console_.cells.get(console_.cells.length - 1);
-    const out =
-      last instanceof CodeCell
-        ? outputText(last)
-        : { text: String(r.error ?? ''), errored: true };
+    // The injected cell, not whatever the user ran after it.
+    let cell: CodeCell | null = null;
+    for (let i = console_.cells.length - 1; i >= 0 && !cell; i--) {
+      const c = console_.cells.get(i);
+      const meta = c.model.getMetadata('torch_doctor') as
+        { id?: string } | undefined;
+      if (c instanceof CodeCell && meta?.id === tag && !c.model.isDisposed) {
+        cell = c;
+      }
+    }
+    const out = cell
+      ? outputText(cell)
+      : { text: String(r.error ?? ''), errored: true };
     return {
       text: out.text,
       errored: out.errored || !!r.error,

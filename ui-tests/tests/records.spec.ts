@@ -140,7 +140,7 @@ test.describe('a restart during pip', () => {
     await expect(install).toHaveAttribute('data-step', 'interrupted', {
       timeout: 60_000
     });
-    await expect(install).toContainText('restarted while pip ran');
+    await expect(install).toContainText('restarted or died while pip ran');
     await expect(output).toContainText('Collecting torch');
     expect(await isEnabled(page, 'run-install')).toBe(true);
   });

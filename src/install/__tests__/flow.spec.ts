@@ -48,7 +48,11 @@ class Model {
   verified: IVerifiedBuild[] = [];
   deepReport: IProbeReport | null = after;
   probes: string[] = [];
-  session = { statusChanged: new Signal<any, string>({}), isDisposed: false };
+  session = {
+    statusChanged: new Signal<any, string>({}),
+    isDisposed: false,
+    session: { kernel: { id: 'A' } }
+  };
   constructor() {
     for (const id of ['A', 'B']) {
       this.states.set(id, {
@@ -117,7 +121,11 @@ class Host implements IInstallHost {
   inserted: string[] = [];
   deleted = false;
   edited: string | null = null;
-  result: IRunResult = { text: SUCCESS, errored: false, interrupted: null };
+  result: IRunResult | 'throw' | 'close' = {
+    text: SUCCESS,
+    errored: false,
+    interrupted: null
+  };
   constructor(public session: ISessionContext) {}
   insert(text: string) {
     this.inserted.push(text);
@@ -128,7 +136,14 @@ class Host implements IInstallHost {
       ? null
       : (this.edited ?? this.inserted.at(-1) ?? planned);
   }
-  async run() {
+  async run(): Promise<IRunResult> {
+    if (this.result === 'throw') {
+      throw new Error('the cell model was disposed');
+    }
+    if (this.result === 'close') {
+      this.isDisposed = true;
+      return { text: '', errored: true, interrupted: null };
+    }
     return this.result;
   }
 }
@@ -251,11 +266,49 @@ describe('InstallFlow', () => {
 
   it('restart-pending: a declined or failed restart, then Restart and Verify', async () => {
     for (const restart of [false, 'throw'] as const) {
-      const { model, flow } = setup({ restart });
+      const answers: { restart?: boolean | 'throw' } = { restart };
+      const { model, flow } = setup(answers);
       await flow.insert(0);
       expect((await flow.run())?.step).toBe('restart-pending');
       expect(model.probes).toEqual([]);
+      answers.restart = true;
+      expect((await flow.restartAndVerify())?.step).toBe('verified');
+      expect(model.probes).toEqual(['A:deep']);
     }
+  });
+
+  it('ends in a final state when the cell or notebook goes away while pip runs', async () => {
+    const a = setup();
+    await a.flow.insert(0);
+    a.host.result = 'throw';
+    expect((await a.flow.run())?.step).toBe('failed');
+    expect(a.flow.isBusy('A')).toBe(false);
+    const b = setup();
+    await b.flow.insert(0);
+    b.host.result = 'close';
+    expect((await b.flow.run())?.step).toBe('interrupted');
+    expect(b.flow.isBusy('A')).toBe(false);
+  });
+
+  it('runs nothing when the notebook now runs another kernel', async () => {
+    const { model, flow } = setup();
+    await flow.insert(0);
+    model.session.session.kernel.id = 'C';
+    const s = await flow.run();
+    expect(s?.step).toBe('cancelled');
+    expect(english(s!.message)).toMatch(/another kernel/);
+  });
+
+  it('inserts once while the plans are being confirmed', async () => {
+    const { model, host, flow } = setup();
+    let release = () => {};
+    model.confirmPlans = () => new Promise<void>(r => (release = r));
+    const first = flow.insert(0);
+    expect(flow.isBusy('A')).toBe(true);
+    expect(await flow.insert(0)).toBe(false);
+    release();
+    expect(await first).toBe(true);
+    expect(host.inserted).toHaveLength(1);
   });
 
   it('not-verified: the deep check finds another build, or does not answer', async () => {
