@@ -26,6 +26,8 @@ const settings = (extra: { [key: string]: unknown }) => ({
 test.use({ kernels: null, sessions: null });
 // The install tests change their kernels' environments: no retry.
 test.describe.configure({ mode: 'serial', retries: 0 });
+// pip, a restart and a deep check: minutes on a loaded 2-core machine.
+test.setTimeout(300_000);
 
 async function openPanel(page: IJupyterLabPageFixture) {
   await page.sidebar.openTab('jp-TorchDoctor-panel');
