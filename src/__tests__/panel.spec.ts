@@ -75,6 +75,28 @@ describe('TorchDoctorPanel', () => {
     panel.dispose();
   });
 
+  it('says when the index is checked, and when it did not answer', () => {
+    const model = new FakeModel();
+    const panel = new TorchDoctorPanel({ model });
+    const state = reportState(load('real-no-torch'));
+    expect(state.advice?.plans.length).toBeGreaterThan(0);
+    model.set({ ...state, live: { phase: 'checking', message: null } });
+    const live = () => panel.node.querySelector('.jp-TorchDoctor-live');
+    expect(live()?.textContent).toBe('Checking the index for these wheels…');
+    model.set({
+      ...state,
+      live: {
+        phase: 'failed',
+        message: msg('The index did not answer within %1 s.', 30)
+      }
+    });
+    expect(live()?.textContent).toBe(
+      'The index did not answer within 30 s. The plans come from the release data.'
+    );
+    model.set({ ...state, live: { phase: 'done', message: null } });
+    expect(live()).toBeNull();
+  });
+
   it('renders kernel-provided text as text, never as HTML', () => {
     const evil = '<img src=x onerror="window.__pwned=1">';
     const report = load('real-torch-cpu');

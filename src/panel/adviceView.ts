@@ -5,6 +5,7 @@ import { CommandIDs } from '../commands';
 import { tr } from '../report/message';
 import type { ActionRenderer } from './installView';
 import { appendRow, el } from '../dom';
+import type { ILiveCheckState } from '../tokens';
 
 /** The short label and mark of each verdict. */
 export function verdictLabel(
@@ -140,7 +141,8 @@ function plan(
 export function renderAdvice(
   advice: IAdvice,
   trans: TranslationBundle,
-  action?: ActionRenderer
+  action?: ActionRenderer,
+  live: ILiveCheckState | null = null
 ): HTMLElement {
   const root = el('div', 'jp-TorchDoctor-advice');
   const verdict = el(
@@ -164,6 +166,26 @@ export function renderAdvice(
     root.appendChild(
       el('h3', 'jp-TorchDoctor-heading', trans.__('What to run'))
     );
+    if (live?.phase === 'checking') {
+      root.appendChild(
+        el(
+          'p',
+          'jp-TorchDoctor-live',
+          trans.__('Checking the index for these wheels…')
+        )
+      );
+    } else if (live?.phase === 'failed' && live.message) {
+      const p = el(
+        'p',
+        'jp-TorchDoctor-live',
+        trans.__(
+          '%1 The plans come from the release data.',
+          tr(trans, live.message)
+        )
+      );
+      p.dataset.phase = 'failed';
+      root.appendChild(p);
+    }
     advice.plans.forEach((p, i) => root.appendChild(plan(p, i, trans, action)));
   }
   root.appendChild(

@@ -152,10 +152,14 @@ export class TorchDoctorPanel extends SidePanel {
           ? [renderRegression(state.regression, trans, action)]
           : []
       );
-      this._section('advice', [state.advice, report, !!action], () =>
-        report && state.advice
-          ? [renderAdvice(state.advice, trans, action)]
-          : []
+      const live = state.live;
+      this._section(
+        'advice',
+        [state.advice, report, !!action, live?.phase, live?.message],
+        () =>
+          report && state.advice
+            ? [renderAdvice(state.advice, trans, action, live)]
+            : []
       );
       // A report the engine found malformed has no facts to list.
       const valid =
