@@ -93,7 +93,7 @@ test.describe('an install bound to its kernel', () => {
     // A's pip ends while B is shown: JupyterLab asks to restart A's kernel.
     const dialog = page.locator('.jp-Dialog');
     await expect(dialog).toContainText('Restart', { timeout: 180_000 });
-    await expect(dialog).toContainText('install: records');
+    await expect(dialog).toContainText('a.ipynb');
     await dialog
       .getByRole('button', { name: 'Confirm Kernel Restart' })
       .click();
