@@ -132,9 +132,10 @@ test.describe('a restart during pip', () => {
       timeout: 60_000
     });
     // The user restarts the kernel while pip waits for the wheel.
-    await page.evaluate(() =>
-      (window as any).jupyterapp.commands.execute('kernelmenu:restart')
-    );
+    // Not awaited: the command resolves only once its dialog is answered.
+    await page.evaluate(() => {
+      void (window as any).jupyterapp.commands.execute('kernelmenu:restart');
+    });
     await page
       .locator('.jp-Dialog')
       .getByRole('button', { name: 'Confirm Kernel Restart' })
