@@ -176,7 +176,10 @@ test.describe('settings', () => {
         query: 'Torch Doctor'
       })
     );
-    const field = page.getByLabel('Index base URL');
+    // The form editor titles each field with a heading, its input follows.
+    const field = page
+      .getByRole('heading', { name: 'Index base URL', exact: true })
+      .locator('xpath=following::input[1]');
     await field.fill(`${INDEX}/slow-1`);
     await field.press('Tab');
     await page.activity.activateTab('settings.ipynb');
