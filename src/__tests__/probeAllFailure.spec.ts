@@ -34,7 +34,7 @@ it('closes its notification with the error when loading fails', async () => {
     ready: Promise.resolve()
   };
   const app = {
-    shell: { currentChanged: new Signal({}) },
+    shell: { currentChanged: new Signal({}), widgets: () => [] },
     commands: new CommandRegistry(),
     restored: Promise.resolve(),
     serviceManager: { kernelspecs, kernels: { startNew } }
