@@ -48,7 +48,11 @@ export class Advisor {
    */
   installedVariant(pkg: IPackageBuild): string {
     const macos = !!this.hw.platform?.startsWith('macos');
-    if (pkg.local) {
+    // NVIDIA's Jetson wheels carry tags such as +nv24.08: then version.py tells.
+    if (
+      pkg.local &&
+      (variantKind(pkg.local) !== 'unknown' || !pkg.version_file)
+    ) {
       return pkg.local;
     }
     if (!pkg.version_file) {

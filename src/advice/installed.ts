@@ -250,6 +250,11 @@ function acceleratorBuildRules(
   if (!vendorOk || !release || !hw.platform) {
     return;
   }
+  if (hw.jetson && variantKind(torch.local) !== 'cuda') {
+    // NVIDIA's JetPack wheels (+nv24.08, or no tag): the data's arch sets
+    // describe download.pytorch.org builds, not these.
+    return;
+  }
   const fit = variantFits(release, variant, hw.platform, hw);
   if (fit.assumedFrom) {
     a.find(null, {
