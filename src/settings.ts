@@ -57,7 +57,7 @@ export function readSettings(c: {
     deepTimeoutS: num('deepCheckTimeout', d.deepTimeoutS),
     autoProbe: bool('autoProbe', d.autoProbe),
     channel: pick('channel', ['stable', 'nightly'], d.channel),
-    // The engine refuses anything but http, https and file, with a finding.
+    // The engine refuses unsafe URLs with a finding (src/advice/url.ts).
     indexBaseUrl:
       typeof c['indexBaseUrl'] === 'string'
         ? (c['indexBaseUrl'] as string)

@@ -3,12 +3,23 @@
 It runs in a subprocess of the kernel's interpreter whose watchdog ends it at
 its deadline (DNS included), so an index that never answers never holds the
 kernel. Each request also has its own timeout.
+
+A query may also ask for the core metadata (PEP 658 `.metadata` files, named
+`core-metadata` by PEP 714) of a few of the newest wheels, to pair
+torchvision/torchaudio with torch by their `Requires-Dist: torch==X`. The
+front end decides which versions matter; this only fetches, within bounds.
 """
 
 import json
 import os
+import posixpath
+import re
 
 from .core import _norm, _read_text
+
+# At most this many .metadata files per query, each at most this many bytes.
+MAX_METADATA = 8
+METADATA_BYTES = 1024 * 1024
 
 
 def index_job(args):
@@ -17,7 +28,7 @@ def index_job(args):
 
 
 def index_check(queries, timeout=3.0):
-    """For each {index, project}, the file names the index lists (PEP 691 JSON, else PEP 503 HTML).
+    """For each {index, project[, metadata]}, the file names the index lists (PEP 691 JSON, else PEP 503 HTML).
 
     The kernel asks, not the browser: cross-origin rules block the browser,
     and the kernel sees the same network, proxies and mirrors pip will use.
@@ -33,29 +44,44 @@ def index_check(queries, timeout=3.0):
 def _index_one(q, timeout):
     """One query; anything unexpected is this query's error, not the whole check's."""
     try:
-        return _index_files(str(q["index"]), str(q["project"]), timeout)
+        want = q.get("metadata") if isinstance(q.get("metadata"), dict) else None
+        return _index_files(str(q["index"]), str(q["project"]), timeout, want)
     except Exception as e:
         return {"files": None, "format": None, "error": f"{type(e).__name__}: {e}"[:300]}
 
 
-def _index_files(index, project, timeout):
-    import urllib.error
+def project_url(index, project):
+    """The project page as pip builds it (posixpath.join, then a slash), so a query string stays where pip puts it."""
+    from urllib.parse import quote
+    loc = posixpath.join(index, quote(_norm(project)))
+    return loc if loc.endswith("/") else loc + "/"
+
+
+def _fetch(url, timeout, accept, limit):
+    """(content type, text) of an http(s) or file URL."""
     import urllib.request
-    from html.parser import HTMLParser
-    url = index.rstrip("/") + "/" + _norm(project) + "/"
+    if url.startswith("file:"):
+        from urllib.parse import urlparse
+        path = urllib.request.url2pathname(urlparse(url).path)
+        if os.path.isdir(path):
+            path = os.path.join(path, "index.html")
+        if not os.path.exists(path):
+            raise FileNotFoundError(path)
+        return "text/html", _read_text(path) or ""
+    req = urllib.request.Request(url, headers={"Accept": accept, "User-Agent": "jupyterlab-torch-doctor"})
+    with urllib.request.urlopen(req, timeout=timeout) as resp:
+        return resp.headers.get("Content-Type", ""), resp.read(limit).decode("utf-8", "replace")
+
+
+def _index_files(index, project, timeout, want=None):
+    import urllib.error
+    url = project_url(index, project) if not index.startswith("file:") else \
+        index.rstrip("/") + "/" + _norm(project) + "/"
     accept = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01"
     try:
-        if url.startswith("file:"):
-            from urllib.parse import urlparse
-            page = os.path.join(urllib.request.url2pathname(urlparse(url).path), "index.html")
-            if not os.path.exists(page):
-                return {"files": [], "format": None, "error": "not found"}
-            ctype, body = "text/html", _read_text(page) or ""
-        else:
-            req = urllib.request.Request(url, headers={"Accept": accept, "User-Agent": "jupyterlab-torch-doctor"})
-            with urllib.request.urlopen(req, timeout=timeout) as resp:
-                ctype = resp.headers.get("Content-Type", "")
-                body = resp.read(32 * 1024 * 1024).decode("utf-8", "replace")
+        ctype, body = _fetch(url, timeout, accept, 32 * 1024 * 1024)
+    except FileNotFoundError:
+        return {"files": [], "format": None, "error": "not found"}
     except urllib.error.HTTPError as e:
         return {"files": [] if e.code == 404 else None, "format": None, "error": f"HTTP {e.code}"}
     except (urllib.error.URLError, OSError, ValueError) as e:
@@ -63,26 +89,91 @@ def _index_files(index, project, timeout):
         return {"files": None, "format": None, "error": f"{type(reason).__name__}: {reason}"[:300]}
     if "json" in ctype:
         try:
-            files = [f["filename"] for f in json.loads(body).get("files", []) if "filename" in f]
+            entries = [(f["filename"], f.get("url") or "", bool(f.get("core-metadata") or f.get("dist-info-metadata")))
+                       for f in json.loads(body).get("files", []) if "filename" in f]
         except (ValueError, TypeError, AttributeError) as e:
             return {"files": None, "format": "pep691", "error": f"bad JSON: {e}"[:300]}
-        return {"files": files, "format": "pep691", "error": None}
+        fmt = "pep691"
+    else:
+        entries, fmt = _anchors(body), "pep503"
+    out = {"files": [e[0] for e in entries], "format": fmt, "error": None}
+    if want:
+        out["metadata"] = _metadata(url, entries, want, timeout)
+    return out
+
+
+def _anchors(body):
+    """(text, href, has core metadata) of each anchor of a PEP 503 page."""
+    from html.parser import HTMLParser
 
     class Anchors(HTMLParser):
         def __init__(self):
             super().__init__()
-            self.names, self._in = [], False
+            self.found, self._a = [], None
 
         def handle_starttag(self, tag, attrs):
-            self._in = tag == "a"
+            if tag == "a":
+                a = dict(attrs)
+                meta = a.get("data-core-metadata") or a.get("data-dist-info-metadata")
+                self._a = [a.get("href") or "", bool(meta) and meta != "false", ""]
 
         def handle_endtag(self, tag):
-            self._in = False
+            if tag == "a" and self._a and self._a[2].strip():
+                self.found.append((self._a[2].strip(), self._a[0], self._a[1]))
+            self._a = None
 
         def handle_data(self, data):
-            if self._in and data.strip():
-                self.names.append(data.strip())
+            if self._a is not None:
+                self._a[2] += data
 
     parser = Anchors()
     parser.feed(body)
-    return {"files": parser.names, "format": "pep503", "error": None}
+    return parser.found
+
+
+def _release(version):
+    """The numeric release of a version, or None for a pre, dev or otherwise odd one."""
+    public = version.split("+", 1)[0]
+    return tuple(int(x) for x in public.split(".")) if re.fullmatch(r"\d+(\.\d+)*", public) else None
+
+
+def _metadata(page, entries, want, timeout):
+    """{wheel file: its Requires-Dist lines on torch, or None when the file could not be read}.
+
+    Only wheels that announce core metadata, for the Python tag asked, newer
+    than `after`, one per version, the newest `max` versions.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+    from urllib.parse import urljoin
+    tag, plat = want.get("tag"), want.get("platform") or []
+    after = _release(str(want.get("after") or "0")) or (0,)
+    limit = max(1, min(int(want.get("max") or 4), MAX_METADATA))
+    by_version = {}
+    for name, href, has_meta in entries:
+        parts = name[:-4].split("-") if name.endswith(".whl") else []
+        if not has_meta or len(parts) < 5:
+            continue
+        rel = _release(parts[1])
+        if rel is None or rel <= after:
+            continue
+        if tag and parts[-3] not in (tag, "py3", "py2.py3"):
+            continue
+        if plat and not any(p in parts[-1] for p in plat):
+            continue
+        by_version.setdefault(rel, (name, href))
+    chosen = [by_version[v] for v in sorted(by_version, reverse=True)[:limit]]
+
+    def one(item):
+        name, href = item
+        try:
+            _, text = _fetch(urljoin(page, href).split("#", 1)[0] + ".metadata", timeout, "*/*", METADATA_BYTES)
+        except Exception:
+            return name, None
+        head = text.replace("\r\n", "\n").split("\n\n", 1)[0]
+        reqs = [ln.split(":", 1)[1].strip() for ln in head.splitlines() if ln.lower().startswith("requires-dist:")]
+        return name, [r for r in reqs if _norm(re.split(r"[\s;(<>=!~\[]", r, 1)[0]) == "torch"]
+
+    if not chosen:
+        return {}
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return dict(pool.map(one, chosen))

@@ -26,6 +26,9 @@ def nvidia(p):
         m = re.search(r"Kernel Module(?: for \S+)?\s+(\d+\.\d+(?:\.\d+)?)", proc or "")
         if m:
             out.update(driver=m.group(1), driver_source="procfs")
+    if out["driver"] and p.read("/etc/nv_tegra_release") is not None:
+        # Jetson: an L4T release (35.3.1) or a Tegra module (540.4.0), never a desktop driver.
+        out["driver_source"] = "l4t"
     gpus = p.guard("nvidia-procfs", procfs_gpus, list, p)
     if gpus:
         out.update(gpus=gpus, gpu_source="procfs")

@@ -143,9 +143,21 @@ def smi(p, out):
             out.update(driver=row["driver_version"], driver_source="nvidia-smi")
     out.update(gpus=gpus, gpu_source="nvidia-smi")
     header = p.run(["nvidia-smi"], "nvidia-smi")
-    m = re.search(r"CUDA Version:\s*(\d+\.\d+)", header or "")
+    read_header(header or "", out)
+
+
+def read_header(header, out):
+    """The driver's CUDA version (and the driver, if the query lacked it) from nvidia-smi's banner.
+
+    Driver 610 prints "KMD Version" and "CUDA UMD Version" where older ones
+    printed "Driver Version" and "CUDA Version" (tests/fixtures/nvidia-smi-610.57.04.txt).
+    """
+    m = re.search(r"CUDA (?:UMD )?Version:\s*(\d+\.\d+)", header)
     if m:
         out["cuda_driver_max"] = m.group(1)
+    d = re.search(r"(?:KMD|Driver) Version:\s*(\d+(?:\.\d+)+)", header)
+    if d and not out.get("driver"):
+        out.update(driver=d.group(1), driver_source="nvidia-smi")
 
 
 def merge_nvidia(nv, job):

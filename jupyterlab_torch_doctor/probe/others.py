@@ -34,8 +34,20 @@ def kfd_node(p, base, node):
     if gtv is None:
         p.fail(f"amd-kfd:{node}", "error", f"gfx_target_version is not a number: {kv['gfx_target_version'].strip()!r}")
         gtv = 0
-    return {"node": _int(node, node), "gfx": _gfx(gtv), "gfx_target_version": gtv,
-            "device_id": _int(kv.get("device_id"))}
+    device_id = _int(kv.get("device_id"))
+    gfx = _gfx(gtv) or GFX_BY_DEVICE_ID.get(device_id)
+    return {"node": _int(node, node), "gfx": gfx, "gfx_target_version": gtv, "device_id": device_id}
+
+
+# Kernels before gfx_target_version (Linux 5.x) give only the PCI device id.
+# Device ids: Linux drivers/gpu/drm/amd/amdgpu/amdgpu_drv.c pciidlist
+# (CHIP_VEGA10, CHIP_VEGA20); chip to gfx: LLVM AMDGPUUsage (Vega 10 =
+# gfx900, Vega 20 = gfx906). Only chips some ROCm build of torch supports.
+GFX_BY_DEVICE_ID = {
+    **dict.fromkeys((0x6860, 0x6861, 0x6862, 0x6863, 0x6864, 0x6867, 0x6868, 0x6869, 0x686a, 0x686b,
+                     0x686c, 0x686d, 0x686e, 0x686f, 0x687f), "gfx900"),
+    **dict.fromkeys((0x66a0, 0x66a1, 0x66a2, 0x66a3, 0x66a4, 0x66a7, 0x66af), "gfx906"),
+}
 
 
 def _gfx(v):

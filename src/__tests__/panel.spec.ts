@@ -45,6 +45,28 @@ describe('TorchDoctorPanel', () => {
     panel.dispose();
   });
 
+  it('shows the data date, and a newer release the index serves', () => {
+    const model = new FakeModel();
+    const panel = new TorchDoctorPanel({ model });
+    const report = load('real-no-torch');
+    const cpu = 'https://download.pytorch.org/whl/cpu';
+    const advice = advise(
+      report,
+      {},
+      {
+        [`${cpu}|torch`]: [
+          'torch-2.14.1+cpu-cp311-cp311-manylinux_2_28_x86_64.whl',
+          'torch-2.16.0+cpu-cp311-cp311-manylinux_2_28_x86_64.whl'
+        ]
+      }
+    );
+    model.set(reportState(report, { advice }));
+    const line = panel.node.querySelector('.jp-TorchDoctor-dataAsOf');
+    expect(line?.textContent).toBe(
+      `Release data as of ${advice.dataAsOf}; the index serves torch 2.16.0, newer than the data.`
+    );
+  });
+
   it('shows every state', () => {
     const model = new FakeModel();
     const panel = new TorchDoctorPanel({ model });

@@ -1,9 +1,10 @@
 import { msg, type IMessage } from '../report/message';
-import { liveKey } from '../report/outcome';
+import type { IIndexQuery } from '../report/outcome';
 import type { IPackageBuild, IProbeReport } from '../report/types';
 import { acceleratorVariants, releasesFor, variantFits } from './fit';
 import type { IHardware } from './hardware';
 import { MATRIX, type IRelease } from './matrix';
+import { newerOnIndex, newerVariantOnIndex, newestOnIndex } from './indexPlans';
 import { buildPlan, describeVariant } from './plan';
 import type {
   IAdviceSettings,
@@ -21,6 +22,10 @@ export class Advisor {
   findings: IFinding[] = [];
   plans: IPlan[] = [];
   verdicts = new Set<Verdict>();
+  /** This kernel's wheel tags, for metadata queries (set by variantDiscovery). */
+  wheel: { tag: string; platform: string[] } | null = null;
+  /** Index queries for CUDA variants newer than the data. */
+  discover: IIndexQuery[] = [];
 
   constructor(
     readonly report: IProbeReport,
@@ -36,21 +41,33 @@ export class Advisor {
     }
   }
 
-  /** The installed torch's variant: its local tag, or what version.py says. */
+  /**
+   * The installed torch's variant: its local tag, else the build fields of
+   * version.py (PyPI strips the tag): cuda, hip/rocm or xpu, and none of them
+   * means a CPU build. 'unknown' only when version.py could not be read.
+   */
   installedVariant(pkg: IPackageBuild): string {
-    if (pkg.local) {
+    const macos = !!this.hw.platform?.startsWith('macos');
+    // NVIDIA's Jetson wheels carry tags such as +nv24.08: then version.py tells.
+    if (
+      pkg.local &&
+      (variantKind(pkg.local) !== 'unknown' || !pkg.version_file)
+    ) {
       return pkg.local;
     }
+    if (!pkg.version_file) {
+      return macos ? 'default' : 'unknown';
+    }
     if (pkg.cuda) {
-      return `cu${pkg.cuda.replace('.', '')}`;
+      return `cu${pkg.cuda.split('.').slice(0, 2).join('')}`;
     }
     if (pkg.hip || pkg.rocm) {
-      return `rocm${pkg.rocm ?? ''}`;
+      return rocmVariant(pkg.rocm ?? pkg.hip ?? '');
     }
     if (pkg.xpu) {
       return 'xpu';
     }
-    return this.hw.platform?.startsWith('macos') ? 'default' : 'unknown';
+    return macos ? 'default' : 'cpu';
   }
 
   /** Choose the variant for a release by the CUDA policy. */
@@ -92,6 +109,7 @@ export class Advisor {
   planFor(release: IRelease, current: string | null, fresh: boolean): void {
     const hw = this.hw;
     const choice = this.chooseVariant(release, current);
+    cuda12Ends(this, release, choice.variant);
     if (choice.variant) {
       const plan = buildPlan(
         release,
@@ -102,7 +120,9 @@ export class Advisor {
         { fresh, live: this.live }
       );
       this.plans.push(
-        newestOnIndex(this, plan, release, choice.variant, current, fresh) ??
+        newerVariantOnIndex(this, release, choice.variant, current, fresh) ??
+          newerOnIndex(this, plan, release, choice.variant, fresh) ??
+          newestOnIndex(this, plan, release, choice.variant, current, fresh) ??
           plan
       );
       return;
@@ -181,58 +201,8 @@ export class Advisor {
   }
 }
 
-/**
- * When the live index answered but lacks a plan's wheels (a mirror that
- * lags behind), the plan for the newest older release it has, same variant.
- */
-function newestOnIndex(
-  a: Advisor,
-  plan: IPlan,
-  release: IRelease,
-  variant: string,
-  current: string | null,
-  fresh: boolean
-): IPlan | null {
-  const live = a.live;
-  if (!live || plan.confirmedBy === 'live-index' || !plan.indexUrl) {
-    return null;
-  }
-  if (plan.packages.some(p => !live[liveKey(plan.indexUrl, p.name)])) {
-    return null; // Unreachable or not asked: nothing to go by.
-  }
-  for (const older of releasesFor(MATRIX.releases, a.hw)) {
-    if (
-      compareVersions(older.torch, release.torch) >= 0 ||
-      a.chooseVariant(older, current).variant !== variant
-    ) {
-      continue;
-    }
-    const p = buildPlan(older, variant, a.report, a.hw, a.settings, {
-      fresh,
-      live
-    });
-    if (p.confirmedBy === 'live-index') {
-      return {
-        ...p,
-        title: msg('%1: the newest on this index', p.title),
-        warnings: [
-          msg(
-            'torch %1 for %2 is not on %3 yet; %4 is the newest release there.',
-            release.torch,
-            describeVariant(variant),
-            plan.indexUrl,
-            older.torch
-          ),
-          ...p.warnings
-        ]
-      };
-    }
-  }
-  return null;
-}
-
 /** CUDA variants, newest CUDA first (a copy; the input is not reordered). */
-function byNewestCuda(variants: string[]): string[] {
+export function byNewestCuda(variants: string[]): string[] {
   return [...variants].sort((a, b) =>
     compareVersions(cudaOfVariant(b) ?? '0', cudaOfVariant(a) ?? '0')
   );
@@ -270,4 +240,73 @@ export function jetsonPlan(): IPlan {
     ],
     expect: null
   };
+}
+
+/** rocm7.2 from "7.2.0" or a hip version such as "6.2.41133-dd7f95766"; rocm6.2.4 when the data names it so. */
+function rocmVariant(version: string): string {
+  const parts = version.split(/[.-]/);
+  const full = `rocm${parts.slice(0, 3).join('.')}`;
+  const known = MATRIX.releases.some(r =>
+    Object.values(r.variants).some(vs => vs.includes(full))
+  );
+  return known ? full : `rocm${parts.slice(0, 2).join('.')}`;
+}
+
+/**
+ * When this machine stays on CUDA 12.x (old GPU or driver) and a newer
+ * release in the data ships no CUDA 12.x build at all, say that it is the end.
+ */
+function cuda12Ends(
+  a: Advisor,
+  release: IRelease,
+  variant: string | null
+): void {
+  const hw = a.hw;
+  const on12 = cudaOfVariant(variant)?.startsWith('12.');
+  const stuck =
+    !variant &&
+    acceleratorVariants(release, hw).some(v =>
+      cudaOfVariant(v)?.startsWith('12.')
+    );
+  if ((!on12 && !stuck) || a.findings.some(f => f.id === 'cuda12-ends')) {
+    return;
+  }
+  const last = MATRIX.releases.find(
+    r =>
+      compareVersions(r.torch, release.torch) > 0 &&
+      (r.variants[hw.platform ?? ''] ?? []).some(
+        v => variantKind(v) === 'cuda'
+      ) &&
+      !(r.variants[hw.platform ?? ''] ?? []).some(v =>
+        cudaOfVariant(v)?.startsWith('12.')
+      )
+  );
+  if (
+    !last ||
+    (on12 &&
+      variantFits(
+        last,
+        byNewestCuda(
+          last.variants[hw.platform!].filter(v => variantKind(v) === 'cuda')
+        )[0],
+        hw.platform!,
+        hw
+      ).ok)
+  ) {
+    return;
+  }
+  a.find(null, {
+    id: 'cuda12-ends',
+    severity: 'info',
+    message: msg(
+      'torch %1 ships no CUDA 12.x builds: with this GPU or driver, torch stays on %2.x (Maxwell, Pascal and Volta GPUs, and drivers below 580).',
+      last.torch,
+      release.torch.split('.').slice(0, 2).join('.')
+    ),
+    evidence: {
+      'nvidia.driver': hw.driver,
+      'gpu.compute_capabilities':
+        hw.nvidiaCcs.map(c => (c / 10).toFixed(1)).join(', ') || null
+    }
+  });
 }

@@ -5,9 +5,12 @@ import { Advisor, jetsonPlan } from './advisor';
 import { DEFAULT_ADVICE_SETTINGS } from './defaults';
 import { releasesFor } from './fit';
 import { readHardware } from './hardware';
-import { MATRIX } from './matrix';
+import { findRelease as findData, MATRIX } from './matrix';
 import { installedRules } from './installed';
 import { contextRules, platformRules } from './rules';
+import { indexNewer, variantDiscovery } from './indexPlans';
+import { checkIndexUrl } from './url';
+import { parseVersion } from './versions';
 import type { IAdvice, IAdviceSettings, ILiveIndex, Verdict } from './types';
 
 export { DEFAULT_ADVICE_SETTINGS } from './defaults';
@@ -55,9 +58,8 @@ export function advise(
   live?: ILiveIndex
 ): IAdvice {
   const s: IAdviceSettings = { ...DEFAULT_ADVICE_SETTINGS, ...settings };
-  const badIndex = !/^(https?|file):\/\/\S+$/.test(s.indexBaseUrl)
-    ? s.indexBaseUrl
-    : null;
+  const urlCheck = checkIndexUrl(s.indexBaseUrl);
+  const badIndex = urlCheck.ok ? null : s.indexBaseUrl;
   if (badIndex !== null) {
     s.indexBaseUrl = DEFAULT_ADVICE_SETTINGS.indexBaseUrl;
   }
@@ -86,8 +88,9 @@ export function advise(
         id: 'invalid-index-url',
         severity: 'warning',
         message: msg(
-          'The index base URL setting "%1" is not an http, https or file URL; the plans use %2.',
+          'The index base URL setting "%1" is refused: %2. The plans use %3.',
           badIndex,
+          urlCheck.ok ? '' : urlCheck.why,
           s.indexBaseUrl
         ),
         evidence: { 'settings.indexBaseUrl': badIndex }
@@ -122,6 +125,7 @@ function run(
   const a = new Advisor(report, hw, settings, live);
   const torch = report.packages.torch;
   const done = (): IAdvice => {
+    const newer = indexNewer(a);
     const verdict = ORDER.find(v => a.verdicts.has(v)) ?? 'ok';
     return {
       verdict,
@@ -129,7 +133,10 @@ function run(
       findings: a.findings,
       plans: a.plans,
       dataAsOf: MATRIX.dataAsOf,
-      missing: []
+      missing: [],
+      indexNewer: newer,
+      wheel: a.wheel,
+      discover: a.discover
     };
   };
   platformRules(a);
@@ -137,7 +144,17 @@ function run(
     return done();
   }
   contextRules(a);
-  const releases = releasesFor(MATRIX.releases, hw);
+  variantDiscovery(a);
+  // Releases the data has not seen on an index are proposed only when the
+  // live index serves them (src/advice/indexPlans.ts), or when installed.
+  const v = parseVersion(torch?.build_version);
+  const installedRelease = v ? findData(v.base) : undefined;
+  const releases = releasesFor(
+    MATRIX.releases.filter(
+      r => r.seen_on_index !== false || r === installedRelease
+    ),
+    hw
+  );
   if (!releases.length) {
     a.find('unsupported-platform', {
       id: 'python-unsupported',
@@ -155,7 +172,9 @@ function run(
     return done();
   }
   const newest = MATRIX.releases.find(
-    r => (r.variants[hw.platform!]?.length ?? 0) > 0
+    r =>
+      (r.variants[hw.platform!]?.length ?? 0) > 0 &&
+      (r.seen_on_index !== false || r === installedRelease)
   )!;
   if (releases[0] !== newest) {
     a.find(null, {

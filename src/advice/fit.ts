@@ -3,6 +3,7 @@ import type { IHardware } from './hardware';
 import {
   archSet,
   driverFloor,
+  MATRIX,
   rocmTargets,
   type IRelease,
   type PlatformKey
@@ -24,24 +25,72 @@ export interface IFit {
   /** The driver floor of a CUDA variant, for driver-upgrade plans. */
   floor: string | null;
   reasons: IMessage[];
+  /** GPUs reached only by older-major PTX: may work, torch warns. */
+  crossMajorPtx?: number[];
+  /** The variant is newer than the data: its arch set is that of this one. */
+  assumedFrom?: string | null;
+}
+
+/** How a build's code reaches a GPU, torch's way (torch/cuda/__init__.py). */
+export type CcFit = 'sass' | 'ptx' | 'ptx-cross-major' | 'none';
+
+/**
+ * Whether code built for `code` runs on a device of capability `device`, by
+ * torch's own table: same major, code minor <= device minor; Jetson-only
+ * capabilities (5.3, 6.2, 7.2, 8.7, 10.1/11.0) run only code built for them,
+ * except that from CUDA 13.2 SBSA code also runs on 7.2 and 8.7.
+ */
+export function codeRunsOn(
+  device: number,
+  code: number,
+  cuda: string | null
+): boolean {
+  const rules = MATRIX.ccRules;
+  const key = (c: number) => (c / 10).toFixed(1);
+  const only = rules.jetson_only[key(code)];
+  if (only) {
+    return only.includes(key(device));
+  }
+  const unified =
+    !!cuda &&
+    compareDotted(cuda, rules.sbsa_unified_from_cuda) >= 0 &&
+    rules.sbsa_unified.includes(key(device));
+  if (rules.jetson_only[key(device)] && !unified) {
+    return false;
+  }
+  return Math.floor(device / 10) === Math.floor(code / 10) && device >= code;
 }
 
 /**
- * Whether a build's SASS or PTX covers a compute capability.
- * SASS sm_X.Y runs on X.Z with Z >= Y; PTX compute_X.Y is JIT-compiled for any
- * newer GPU when the driver supports that CUDA version.
+ * How a build covers a compute capability: its SASS, its PTX (same rule,
+ * JIT-compiled when the driver can), or only PTX of an older major, which
+ * the driver may JIT but torch warns about: that is not a fit.
  */
+export function ccFit(
+  cc: number,
+  set: { sass: number[]; ptx: number[] },
+  cuda: string | null,
+  driverCanJit: boolean
+): CcFit {
+  if (set.sass.some(s => codeRunsOn(cc, s, cuda))) {
+    return 'sass';
+  }
+  if (driverCanJit && set.ptx.some(p => codeRunsOn(cc, p, cuda))) {
+    return 'ptx';
+  }
+  return driverCanJit && set.ptx.some(p => p < cc) ? 'ptx-cross-major' : 'none';
+}
+
+/** Whether a build's SASS or PTX covers a compute capability (see {@link ccFit}). */
 export function ccCovered(
   cc: number,
   sass: number[],
   ptx: number[],
-  driverCanJit: boolean
+  driverCanJit: boolean,
+  cuda: string | null = null
 ): boolean {
-  const major = Math.floor(cc / 10);
-  if (sass.some(s => Math.floor(s / 10) === major && s <= cc)) {
-    return true;
-  }
-  return driverCanJit && ptx.some(p => p <= cc);
+  const fit = ccFit(cc, { sass, ptx }, cuda, driverCanJit);
+  return fit === 'sass' || fit === 'ptx';
 }
 
 /** Whether the driver is new enough for a CUDA variant. */
@@ -54,6 +103,10 @@ export function driverAllows(
     return { ok: true, floor: null };
   }
   const floor = driverFloor(cuda, hw.os === 'windows' ? 'windows' : 'linux');
+  if (hw.jetson && hw.driver) {
+    // An L4T release (35.3.1) or a Tegra module (540.4.0) is no desktop driver.
+    return { ok: true, floor: null };
+  }
   if (!hw.driver || !floor) {
     return { ok: false, floor };
   }
@@ -78,9 +131,13 @@ export function variantFits(
     const drv = driverAllows(variant, hw);
     const set = archSet(release, variant, platform);
     const canJit = drv.ok;
-    const uncovered = set
-      ? hw.nvidiaCcs.filter(cc => !ccCovered(cc, set.sass, set.ptx, canJit))
-      : [];
+    const cuda = cudaOfVariant(variant);
+    const fits = new Map(
+      hw.nvidiaCcs.map(cc => [cc, set ? ccFit(cc, set, cuda, canJit) : 'sass'])
+    );
+    const uncovered = hw.nvidiaCcs.filter(
+      cc => fits.get(cc) !== 'sass' && fits.get(cc) !== 'ptx'
+    );
     if (!drv.ok) {
       reasons.push(
         hw.driver
@@ -99,12 +156,19 @@ export function variantFits(
     }
     for (const cc of uncovered) {
       reasons.push(
-        msg(
-          '%1 of torch %2 has no kernels for compute capability %3',
-          variant,
-          release.torch,
-          (cc / 10).toFixed(1)
-        )
+        fits.get(cc) === 'ptx-cross-major'
+          ? msg(
+              '%1 of torch %2 has only PTX of an older major for compute capability %3 (the driver may JIT it, but torch warns)',
+              variant,
+              release.torch,
+              (cc / 10).toFixed(1)
+            )
+          : msg(
+              '%1 of torch %2 has no kernels for compute capability %3',
+              variant,
+              release.torch,
+              (cc / 10).toFixed(1)
+            )
       );
     }
     return {
@@ -112,7 +176,9 @@ export function variantFits(
       driverOk: drv.ok,
       gpuOk: uncovered.length === 0,
       floor: drv.floor,
-      reasons
+      reasons,
+      crossMajorPtx: uncovered.filter(cc => fits.get(cc) === 'ptx-cross-major'),
+      assumedFrom: set?.assumedFrom ?? null
     };
   }
   if (kind === 'rocm') {

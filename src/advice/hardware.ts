@@ -162,7 +162,8 @@ export function readHardware(report: IProbeReport): IHardware {
     nvidiaNames: nv.gpus.map(g => g.name),
     driver: nv.driver,
     driverCudaMax: nv.cuda_driver_max,
-    jetson: !!report.environment.jetson,
+    // An L4T/Tegra driver version means Jetson even when the model file is hidden.
+    jetson: !!report.environment.jetson || nv.driver_source === 'l4t',
     hidden,
     amdGfx,
     amdUnsupported,

@@ -37,6 +37,22 @@ export function installedRules(
       evidence: { 'packages.torch.build_version': torch.build_version }
     });
   }
+  if (variant === 'unknown') {
+    // Never a silent ok: without version.py the build cannot be told.
+    a.find('unknown', {
+      id: 'build-unreadable',
+      severity: 'warning',
+      message: msg(
+        'The build of torch %1 cannot be told: its torch/version.py could not be read, and the version has no local tag.',
+        torch.build_version
+      ),
+      evidence: {
+        'packages.torch.version_file': torch.version_file,
+        'packages.torch.local': torch.local,
+        'packages.torch.location': torch.location
+      }
+    });
+  }
   // 1. Does it work at all? (deep check)
   const deep = report.deep;
   if (deep?.status === 'ok' && deep.torch && !deep.torch.imported) {
@@ -234,11 +250,37 @@ function acceleratorBuildRules(
   if (!vendorOk || !release || !hw.platform) {
     return;
   }
+  if (hw.jetson && variantKind(torch.local) !== 'cuda') {
+    // NVIDIA's JetPack wheels (+nv24.08, or no tag): the data's arch sets
+    // describe download.pytorch.org builds, not these.
+    return;
+  }
   const fit = variantFits(release, variant, hw.platform, hw);
+  if (fit.assumedFrom) {
+    a.find(null, {
+      id: 'variant-assumed',
+      severity: 'info',
+      message: msg(
+        '%1 is newer than the release data: its GPU coverage is assumed to be that of %2, and its driver floor that of its CUDA major.',
+        variant,
+        fit.assumedFrom
+      ),
+      evidence: { 'packages.torch.build_version': torch.build_version }
+    });
+  }
+  // Only older-major PTX reaches the GPU: the driver may JIT it, torch warns.
+  const ptxOnly =
+    fit.driverOk &&
+    !!fit.crossMajorPtx?.length &&
+    fit.crossMajorPtx.length === fit.reasons.length;
   if (!fit.ok) {
-    a.find('wrong-build', {
-      id: fit.driverOk ? 'gpu-not-covered' : 'driver-too-old-for-build',
-      severity: 'error',
+    a.find(ptxOnly ? 'works-but-suboptimal' : 'wrong-build', {
+      id: ptxOnly
+        ? 'ptx-cross-major'
+        : fit.driverOk
+          ? 'gpu-not-covered'
+          : 'driver-too-old-for-build',
+      severity: ptxOnly ? 'warning' : 'error',
       message: msg(
         '%1 cannot use this GPU: %2.',
         torch.build_version,

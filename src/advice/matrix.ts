@@ -11,6 +11,10 @@ export type PlatformKey =
 /** One torch release in the data file. */
 export interface IRelease {
   torch: string;
+  /** false: researched but not yet seen on an index (the plan says so). */
+  seen_on_index?: boolean;
+  /** Found on the live index, newer than the data: not from the data file. */
+  discovered?: boolean;
   also: string[];
   torchvision: string;
   torchaudio: string;
@@ -28,7 +32,16 @@ export interface IArchSet {
   sass: number[];
   ptx: number[];
   ptx_windows?: number[];
-  unconfirmed?: boolean;
+  unconfirmed?: boolean | string;
+  /** The variant is newer than the data: this set is its CUDA major's newest. */
+  assumedFrom?: string;
+}
+
+/** torch's own rules for which device a build's code runs on (see cc_rules). */
+interface ICcRules {
+  jetson_only: { [cc: string]: string[] };
+  sbsa_unified_from_cuda: string;
+  sbsa_unified: string[];
 }
 
 interface IDriverFloor {
@@ -47,6 +60,7 @@ export const MATRIX = {
   indexBase: data.index_base as string,
   releases: data.releases as unknown as IRelease[],
   jetsonOnlyCc: data.jetson_only_cc as string[],
+  ccRules: data.cc_rules as unknown as ICcRules,
   jetsonDocs: data.jetson.docs as string,
   xpuFamilies: data.xpu_supported.families as {
     name: string;
@@ -72,7 +86,22 @@ export function archSet(
   platform: PlatformKey
 ): IArchSet | undefined {
   if (platform === 'linux-aarch64') {
-    return (data.arch_aarch64 as { [v: string]: IArchSet })[variant];
+    const own = (data.arch_aarch64 as { [v: string]: IArchSet })[variant];
+    const from = own
+      ? null
+      : newestSameMajor(variant, Object.keys(data.arch_aarch64));
+    return (
+      own ??
+      (from
+        ? { ...archSet(release, from, platform)!, assumedFrom: from }
+        : undefined)
+    );
+  }
+  if (!release.arch[variant]) {
+    // A variant newer than the data (cu134) inherits its CUDA major's newest set.
+    const from = newestSameMajor(variant, Object.keys(release.arch));
+    const set = from ? archSet(release, from, platform) : undefined;
+    return set ? { ...set, assumedFrom: from! } : undefined;
   }
   const name = release.arch[variant];
   const set = name
@@ -123,4 +152,18 @@ export function driverFloor(
     return f[os];
   }
   return null;
+}
+
+/** The newest CUDA variant of `variant`'s major among `known`, if `variant` is newer than all of them. */
+function newestSameMajor(variant: string, known: string[]): string | null {
+  const cuda = (v: string) => /^cu(\d+)(\d)$/.exec(v);
+  const m = cuda(variant);
+  if (!m) {
+    return null;
+  }
+  const same = known
+    .map(k => ({ k, m: cuda(k) }))
+    .filter(x => x.m && x.m[1] === m[1])
+    .sort((a, b) => Number(b.m![2]) - Number(a.m![2]));
+  return same.length && Number(same[0].m![2]) < Number(m[2]) ? same[0].k : null;
 }

@@ -10,6 +10,8 @@ import type {
   IPlan,
   IPlannedPackage
 } from './types';
+import { overrideWarnings } from './overrides';
+import { joinIndex, shellWord } from './url';
 import { cudaOfVariant, variantKind } from './versions';
 
 /** Packages whose builds are tied to one torch and CUDA: a new torch breaks them. */
@@ -30,10 +32,11 @@ export function indexUrl(
   if (variant === 'default') {
     return null;
   }
-  const base = settings.indexBaseUrl.replace(/\/+$/, '');
-  return settings.channel === 'nightly'
-    ? `${base}/nightly/${variant}`
-    : `${base}/${variant}`;
+  // Parsed as a URL: the variant goes into the path, before any query.
+  return joinIndex(
+    settings.indexBaseUrl,
+    settings.channel === 'nightly' ? `nightly/${variant}` : variant
+  );
 }
 
 /** A human name for a variant, as a phrase to put in a sentence. */
@@ -79,6 +82,28 @@ function installer(report: IProbeReport): string | null {
 }
 
 /**
+ * The text of an install cell: the installer line, exact pins and the
+ * index, quoted so that neither IPython nor the shell interprets them.
+ * Null when the environment has neither pip nor uv. The index must have
+ * passed checkIndexUrl (src/advice/url.ts).
+ */
+export function installCell(
+  report: IProbeReport,
+  specs: string[],
+  index: string | null,
+  nightly: boolean
+): string | null {
+  const line = installer(report);
+  if (!line) {
+    return null;
+  }
+  // Exact local pins replace any build; nightly has no pins, so it forces.
+  const flags = nightly ? ' --pre --upgrade --force-reinstall' : '';
+  const words = specs.map(shellWord).join(' ');
+  return `${line}${flags} ${words}${index ? ` --index-url ${shellWord(index)}` : ''}`;
+}
+
+/**
  * Build an install plan for one release and variant.
  */
 export function buildPlan(
@@ -112,6 +137,9 @@ export function buildPlan(
           : name === 'torchvision'
             ? release.torchvision
             : release.torchaudio;
+      if (version === '' && release.discovered) {
+        continue; // Discovery said why (src/advice/discover.ts).
+      }
       if (version === '') {
         warnings.push(
           msg(
@@ -140,16 +168,14 @@ export function buildPlan(
       replaces: current ? current.build_version : null
     });
   }
-  const line = installer(report);
-  let cell = '';
-  if (line) {
-    const specs = packages
-      .map(p => (p.version ? `${p.name}==${p.version}` : p.name))
-      .join(' ');
-    // Exact local pins replace any build; nightly has no pins, so it forces.
-    const flags = nightly ? ' --pre --upgrade --force-reinstall' : '';
-    cell = `${line}${flags} ${specs}${index ? ` --index-url ${index}` : ''}`;
-  } else {
+  const cell =
+    installCell(
+      report,
+      packages.map(p => (p.version ? `${p.name}==${p.version}` : p.name)),
+      index,
+      nightly
+    ) ?? '';
+  if (!cell) {
     warnings.push(
       msg(
         'This environment has neither pip nor uv: install pip first (python -m ensurepip).'
@@ -172,19 +198,14 @@ export function buildPlan(
       )
     );
   }
-  const extra = [
-    ...Object.keys(report.install.env).filter(k =>
-      /EXTRA_INDEX_URL|FIND_LINKS/.test(k)
-    ),
-    ...report.install.pip_config
-      .filter(c => c.key === 'extra-index-url' || c.key === 'find-links')
-      .map(c => `${c.file} ${c.key}`)
-  ];
-  if (extra.length && index) {
+  warnings.push(
+    ...overrideWarnings(report, index, !!installer(report)?.startsWith('%pip'))
+  );
+  if (release?.seen_on_index === false) {
     warnings.push(
       msg(
-        'pip also reads %1; --index-url replaces the main index but not those.',
-        extra.join(', ')
+        'torch %1 is in the release data but was not yet seen on an index; the live index check confirms it.',
+        release.torch
       )
     );
   }

@@ -103,6 +103,13 @@ export interface IAdvice {
   dataAsOf: string;
   /** Facts the engine needed but the report lacked (verdict 'unknown'). */
   missing: string[];
+  /** The newest torch the live index serves that the data does not know as seen. */
+  indexNewer?: string | null;
+  /** This kernel's wheel tags, so index queries can ask for fitting metadata. */
+  wheel?: { tag: string; platform: string[] } | null;
+  /** More index queries worth asking: CUDA variants newer than the data. */
+  discover?: IIndexQuery[];
 }
 
 export type { ILiveIndex } from '../report/outcome';
+import type { IIndexQuery } from '../report/outcome';

@@ -324,7 +324,8 @@ export class InstallFlow {
           outcome.report,
           ran,
           new Date(),
-          p.plan.expect?.device ?? 'cpu'
+          p.plan.expect?.device ?? 'cpu',
+          p.plan
         )
       );
     }

@@ -68,8 +68,12 @@ export interface IVerifiedBuild {
   packages: { [name: string]: string };
   /** The device the smoke op ran on (cpu, cuda:0, xpu:0, mps). */
   device: string;
-  /** The exact cell that installed it: the one-click way back. */
+  /** The exact cell that installed it (shown; the way back is rebuilt from pins). */
   cell: string;
+  /** The index the plan installed from (null: PyPI); absent in older records. */
+  indexUrl?: string | null;
+  /** What the plan pinned, e.g. {torch: '2.14.1+cu130'}; absent in older records. */
+  pins?: { [name: string]: string };
   /** ISO time of the verification. */
   at: string;
 }

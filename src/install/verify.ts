@@ -2,7 +2,9 @@
  * Verification: does the kernel, after the install and a restart, hold what
  * the plan promised? Pure functions over two probe reports.
  */
+import { installCell } from '../advice/plan';
 import type { IPlan, IPlannedPackage } from '../advice/types';
+import { checkIndexUrl } from '../advice/url';
 import { msg, type IMessage } from '../report/message';
 import type { ProbeOutcome } from '../report/outcome';
 import { MANAGED_PACKAGES, type ManagedPackage } from '../report/packages';
@@ -168,7 +170,8 @@ export function verifiedBuild(
   report: IProbeReport,
   cell: string,
   at: Date,
-  device: string
+  device: string,
+  plan?: IPlan
 ): IVerifiedBuild {
   const packages: { [name: string]: string } = {};
   for (const name of NAMES) {
@@ -183,7 +186,15 @@ export function verifiedBuild(
     packages,
     device,
     cell,
-    at: at.toISOString()
+    at: at.toISOString(),
+    ...(plan
+      ? {
+          indexUrl: plan.indexUrl,
+          pins: Object.fromEntries(
+            plan.packages.filter(p => p.version).map(p => [p.name, p.version!])
+          )
+        }
+      : {})
   };
 }
 
@@ -209,20 +220,54 @@ export function detectRegression(
 }
 
 /**
- * The one-click way back from a regression: the cell that installed the
- * verified build, as a plan the install flow can run and verify again.
+ * The one-click way back from a regression: a cell rebuilt from the stored
+ * pins and index (never the stored text replayed), as a plan the install
+ * flow can run and verify again. Pins or an index that are not plain
+ * versions and a safe URL give no cell, with the reason.
  */
 export function revertPlan(reg: IRegression, report: IProbeReport): IPlan {
   const v = reg.verified;
-  const packages: IPlannedPackage[] = Object.entries(v.packages).map(
+  const stored = /--index-url\s+'?([^\s']+)'?/.exec(v.cell);
+  const index = v.indexUrl !== undefined ? v.indexUrl : (stored?.[1] ?? null);
+  // Without an index it is PyPI, which serves no local tags (+cu130).
+  const pins =
+    v.pins ??
+    Object.fromEntries(
+      Object.entries(v.packages).map(([n, x]) => [
+        n,
+        index ? x : x.split('+')[0]
+      ])
+    );
+  const packages: IPlannedPackage[] = Object.entries(pins).map(
     ([name, version]) => ({
       name,
       version,
       replaces: report.packages[name as Name]?.build_version ?? null
     })
   );
+  const warnings: IMessage[] = [];
+  const urlCheck = index === null ? null : checkIndexUrl(index);
+  const plain = packages.every(
+    p =>
+      (MANAGED_PACKAGES as readonly string[]).includes(p.name) &&
+      /^[0-9][0-9A-Za-z.+!_-]*$/.test(p.version ?? '')
+  );
+  if (urlCheck && !urlCheck.ok) {
+    warnings.push(msg('The stored index URL is refused: %1.', urlCheck.why));
+  }
+  if (!plain) {
+    warnings.push(msg('The stored pins are not plain package versions.'));
+  }
+  const cell =
+    plain && (!urlCheck || urlCheck.ok)
+      ? (installCell(
+          report,
+          packages.map(p => `${p.name}==${p.version}`),
+          index,
+          false
+        ) ?? '')
+      : '';
   const torch = v.packages['torch'] ?? null;
-  const index = /--index-url\s+(\S+)/.exec(v.cell);
   return {
     title: torch
       ? msg('Back to the verified build (torch %1)', torch)
@@ -231,11 +276,11 @@ export function revertPlan(reg: IRegression, report: IProbeReport): IPlan {
     variant: torch?.split('+')[1] ?? 'default',
     torch: torch?.split('+')[0] ?? null,
     packages,
-    indexUrl: index ? index[1] : null,
-    cell: v.cell,
+    indexUrl: index,
+    cell,
     downloadMb: null,
     confirmedBy: 'data',
-    warnings: [],
+    warnings,
     expect: {
       packages: { ...v.packages },
       accelerator: v.device !== 'cpu',

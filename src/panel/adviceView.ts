@@ -192,7 +192,13 @@ export function renderAdvice(
     el(
       'div',
       'jp-TorchDoctor-dataAsOf',
-      trans.__('Release data as of %1', advice.dataAsOf)
+      advice.indexNewer
+        ? trans.__(
+            'Release data as of %1; the index serves torch %2, newer than the data.',
+            advice.dataAsOf,
+            advice.indexNewer
+          )
+        : trans.__('Release data as of %1', advice.dataAsOf)
     )
   );
   return root;

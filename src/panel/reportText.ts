@@ -73,6 +73,11 @@ export function reportText(
   }
   if (advice) {
     lines.push('', `Release data as of ${advice.dataAsOf}`);
+    if (advice.indexNewer) {
+      lines.push(
+        `The index serves torch ${advice.indexNewer}, newer than the data.`
+      );
+    }
   }
   return lines.join('\n') + '\n';
 }

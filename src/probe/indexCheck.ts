@@ -3,6 +3,7 @@ import Ajv, { type ValidateFunction } from 'ajv';
 
 import {
   liveKey,
+  liveMetaKey,
   type IIndexQuery,
   type ILiveIndex,
   type IndexCheckOutcome
@@ -31,7 +32,16 @@ const SCHEMA = {
             maxItems: 100000
           },
           format: { enum: ['pep691', 'pep503', null] },
-          error: { type: ['string', 'null'] }
+          error: { type: ['string', 'null'] },
+          metadata: {
+            type: 'object',
+            maxProperties: 8,
+            additionalProperties: {
+              type: ['array', 'null'],
+              items: { type: 'string' },
+              maxItems: 64
+            }
+          }
         }
       }
     }
@@ -112,10 +122,14 @@ export async function checkIndex(
         results: (IIndexQuery & {
           files: string[] | null;
           error: string | null;
+          metadata?: { [file: string]: string[] | null };
         })[];
       }
     ).results) {
       live[liveKey(res.index, res.project)] = res.files;
+      for (const [file, reqs] of Object.entries(res.metadata ?? {})) {
+        live[liveMetaKey(res.index, res.project, file)] = reqs;
+      }
       if (res.error && res.files === null) {
         errors.push(`${res.index}/${res.project}/: ${res.error}`);
       }

@@ -23,15 +23,32 @@ export type ProbeOutcome =
   | { kind: 'invalid'; kernelId: string; message: IMessage }
   | { kind: 'error'; kernelId: string; message: IMessage };
 
+/** Which wheels' core metadata (PEP 658 / PEP 714) a query also wants. */
+export interface IMetadataWanted {
+  /** The Python tag (cp311); py3 wheels always count. */
+  tag?: string;
+  /** Substrings of the platform tag, any of which counts (x86_64, win_amd64). */
+  platform?: string[];
+  /** Only versions newer than this one. */
+  after?: string;
+  /** At most this many versions, newest first (the kernel caps it at 8). */
+  max?: number;
+}
+
 /** One project on one index. */
 export interface IIndexQuery {
   index: string;
   project: string;
+  /** Also read the core metadata of a few of the newest wheels. */
+  metadata?: IMetadataWanted;
 }
 
 /**
- * Live index answer: for each index URL and project, the wheel file names
- * found, or null when the index could not be read.
+ * Live index answer: for each index URL and project ({@link liveKey}), the
+ * wheel file names found, or null when the index could not be read; and for
+ * each wheel whose core metadata was read ({@link liveMetaKey}), its
+ * `Requires-Dist` lines on torch (empty: it names no torch), or null when the
+ * metadata file could not be read.
  */
 export interface ILiveIndex {
   [indexUrlAndProject: string]: string[] | null;
@@ -47,4 +64,15 @@ export type IndexCheckOutcome =
  */
 export function liveKey(index: string | null, project: string): string {
   return `${index ?? 'pypi'}|${project}`;
+}
+
+/**
+ * The key of one wheel's core metadata answer in an {@link ILiveIndex}.
+ */
+export function liveMetaKey(
+  index: string | null,
+  project: string,
+  file: string
+): string {
+  return `${liveKey(index, project)}|${file}`;
 }

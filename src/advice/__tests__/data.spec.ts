@@ -1,0 +1,105 @@
+/**
+ * The release data against real artefacts: the arch flags captured from the
+ * real torch 2.14.1 CUDA 13 wheel, and the settings schema's URL rule.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+import { english } from '../../report/message';
+import { archSet, findRelease, MATRIX } from '../matrix';
+import { checkIndexUrl, joinIndex, SCHEMA_PATTERN, shellWord } from '../url';
+
+const FIXTURE = path.join(
+  __dirname,
+  '..',
+  'data',
+  'fixtures',
+  'torch-2.14.1-cu130-archflags.json'
+);
+
+describe('matrix.json against the real torch 2.14.1 (CUDA 13.0) wheel', () => {
+  const real = JSON.parse(fs.readFileSync(FIXTURE, 'utf-8'));
+  const flags: string[] = real.arch_flags.split(' ');
+  const sass = flags.filter(f => f.startsWith('sm_')).map(f => +f.slice(3));
+  const ptx = flags.filter(f => f.startsWith('compute_')).map(f => +f.slice(8));
+
+  it('was captured from that wheel', () => {
+    expect(real.torch).toBe('2.14.1+cu130');
+    expect(real.cuda).toBe('13.0');
+    expect(real.machine).toBe('x86_64');
+  });
+
+  it('has the same SASS and no PTX (release builds are stripped of +PTX)', () => {
+    const set = archSet(findRelease('2.14.1')!, 'cu130', 'linux-x86_64')!;
+    expect(set.sass).toEqual(sass);
+    expect(set.ptx).toEqual(ptx);
+    expect(ptx).toEqual([]);
+  });
+});
+
+describe('matrix.json', () => {
+  it('lists 2.15.0 as not yet seen on an index, with what is unconfirmed', () => {
+    const r = findRelease('2.15.0')!;
+    expect(r.seen_on_index).toBe(false);
+    expect(r.unconfirmed!.length).toBeGreaterThan(3);
+    expect(r.variants['linux-x86_64'].some(v => v.startsWith('cu12'))).toBe(
+      false
+    );
+  });
+
+  it('names a source for every release and arch set', () => {
+    for (const r of MATRIX.releases) {
+      expect(r.sources.length).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('index URLs in cells', () => {
+  const schema = new RegExp(SCHEMA_PATTERN);
+  const plugin = JSON.parse(
+    fs.readFileSync(
+      path.join(__dirname, '..', '..', '..', 'schema', 'plugin.json'),
+      'utf-8'
+    )
+  );
+
+  it('the settings schema uses the same pattern', () => {
+    expect(plugin.properties.indexBaseUrl.pattern).toBe(SCHEMA_PATTERN);
+  });
+
+  it.each([
+    'https://download.pytorch.org/whl',
+    'https://mirror.example/simple?a=1&b=2',
+    'http://127.0.0.1:8080/whl',
+    'file:///srv/wheels',
+    'https://user@mirror.example/whl/%7Bx%7D'
+  ])('accepts %s', url => {
+    expect(checkIndexUrl(url).ok).toBe(true);
+    expect(schema.test(url)).toBe(true);
+  });
+
+  it.each([
+    ['https://m/whl/{get_ipython()}', '{'],
+    ['https://m/whl/$HOME', '$'],
+    ['https://m/whl;touch /tmp/x', ';'],
+    ['https://m/whl|cat', '|'],
+    ["https://m/whl'x", "'"],
+    ['https://m/whl x', 'a space'],
+    ['ftp://m/whl', 'not an http'],
+    ['https://m/whl/%zz', '%']
+  ])('refuses %s', (url, why) => {
+    const c = checkIndexUrl(url);
+    expect(c.ok).toBe(false);
+    expect(c.ok ? '' : english(c.why)).toContain(why);
+    expect(schema.test(url)).toBe(false);
+  });
+
+  it('puts the variant into the path, before the query, and quotes it', () => {
+    const url = joinIndex('https://m.example/whl/?a=1&b=2', 'cu130');
+    expect(url).toBe('https://m.example/whl/cu130?a=1&b=2');
+    expect(shellWord(url)).toBe("'https://m.example/whl/cu130?a=1&b=2'");
+    expect(shellWord('https://download.pytorch.org/whl/cu130')).toBe(
+      'https://download.pytorch.org/whl/cu130'
+    );
+  });
+});

@@ -1,0 +1,313 @@
+/**
+ * Releases and variants the live index knows but the data does not: the
+ * index is the truth about which wheels exist. Pure: it reads the live
+ * answer the kernel fetched (file names, and core metadata for pairing).
+ */
+import { msg, type IMessage } from '../report/message';
+import {
+  liveKey,
+  liveMetaKey,
+  type IIndexQuery,
+  type ILiveIndex
+} from '../report/outcome';
+import type { IHardware } from './hardware';
+import { findRelease, MATRIX, type IRelease, type PlatformKey } from './matrix';
+import { compareVersions, cudaOfVariant, parseVersion } from './versions';
+
+/** A wheel file name, read (PEP 427). */
+export interface IWheel {
+  project: string;
+  version: string;
+  base: string;
+  local: string | null;
+  /** A pre-release or dev build. */
+  pre: boolean;
+  python: string;
+  platform: string;
+}
+
+/** Read a wheel file name (a %2B-encoded "+" included); null when it is none. */
+export function parseWheel(file: string): IWheel | null {
+  let name = file;
+  try {
+    name = decodeURIComponent(file);
+  } catch {
+    return null;
+  }
+  const m =
+    /^([A-Za-z0-9_.]+)-([^-]+)(?:-\d[^-]*)?-([^-]+)-([^-]+)-([^-]+)\.whl$/.exec(
+      name
+    );
+  const v = m ? parseVersion(m[2]) : null;
+  if (!m || !v) {
+    return null;
+  }
+  return {
+    project: m[1].toLowerCase().replace(/[-_.]+/g, '-'),
+    version: m[2],
+    base: v.base,
+    local: v.local,
+    pre: v.dev,
+    python: m[3],
+    platform: m[5]
+  };
+}
+
+/** Substrings of the wheel platform tags of a platform, for the kernel's metadata filter. */
+export function platformTags(platform: PlatformKey | null): string[] {
+  const tags: { [p: string]: string[] } = {
+    'linux-x86_64': ['x86_64'],
+    'linux-aarch64': ['aarch64'],
+    'windows-x86_64': ['win_amd64'],
+    'macos-arm64': ['arm64', 'universal2'],
+    'macos-x86_64': ['x86_64', 'universal2']
+  };
+  return tags[platform ?? ''] ?? [];
+}
+
+const PLATFORM_RE: { [p: string]: RegExp } = {
+  'linux-x86_64': /^(many)?linux.*_x86_64$/,
+  'linux-aarch64': /^(many)?linux.*_aarch64$/,
+  'windows-x86_64': /^win_amd64$/,
+  'macos-arm64': /^macosx_.*_(arm64|universal2)$/,
+  'macos-x86_64': /^macosx_.*_(x86_64|universal2)$/
+};
+
+/** Whether a wheel installs on this Python tag and platform. */
+export function wheelFits(
+  w: IWheel,
+  tag: string,
+  platform: PlatformKey | null
+): boolean {
+  const re = PLATFORM_RE[platform ?? ''];
+  const pyOk = w.python.split('.').some(t => t === tag || t === 'py3');
+  const platOk =
+    w.platform === 'any' ||
+    (!!re && w.platform.split('.').some(p => re.test(p)));
+  return pyOk && platOk;
+}
+
+/**
+ * Stable versions of a project on an index that have a wheel of `variant`
+ * for this Python and platform, newest first.
+ */
+export function indexVersions(
+  live: ILiveIndex,
+  index: string,
+  project: string,
+  variant: string,
+  hw: IHardware,
+  tag: string
+): string[] {
+  const local = variant === 'default' ? null : variant;
+  const found = new Set<string>();
+  for (const file of live[liveKey(index, project)] ?? []) {
+    const w = parseWheel(file);
+    if (w && !w.pre && w.local === local && wheelFits(w, tag, hw.platform)) {
+      found.add(w.base);
+    }
+  }
+  return [...found].sort((a, b) => compareVersions(b, a));
+}
+
+/** torch==X (or torch (==X), torch==X+cu130) in a Requires-Dist line. */
+function pinsTorch(req: string, torch: string): boolean {
+  const m = /^torch\s*\(?\s*==\s*([^\s,;)]+)/i.exec(req.trim());
+  return !!m && m[1].split('+')[0] === torch;
+}
+
+/** How a companion was paired with a torch found on the index. */
+interface IPairing {
+  version: string | null;
+  how: 'metadata' | 'unpinned' | 'none';
+}
+
+/**
+ * The torchvision/torchaudio on `index` whose core metadata requires
+ * torch==`torch`; else the newest that names no torch at all (torchaudio
+ * from 2.9 on); else none.
+ */
+export function pairOnIndex(
+  live: ILiveIndex,
+  index: string,
+  project: string,
+  torch: string,
+  variant: string,
+  hw: IHardware,
+  tag: string
+): IPairing {
+  const local = variant === 'default' ? null : variant;
+  let pinned: string | null = null;
+  let unpinned: string | null = null;
+  for (const file of live[liveKey(index, project)] ?? []) {
+    const w = parseWheel(file);
+    const reqs = live[liveMetaKey(index, project, file)];
+    if (!w || w.pre || w.local !== local || !Array.isArray(reqs)) {
+      continue;
+    }
+    const newer = (x: string | null) => !x || compareVersions(w.base, x) > 0;
+    if (reqs.some(r => pinsTorch(r, torch)) && newer(pinned)) {
+      pinned = w.base;
+    } else if (reqs.length === 0 && newer(unpinned)) {
+      unpinned = w.base;
+    }
+  }
+  return pinned
+    ? { version: pinned, how: 'metadata' }
+    : unpinned
+      ? { version: unpinned, how: 'unpinned' }
+      : { version: null, how: 'none' };
+}
+
+/**
+ * A release entry for torch `torch` as the index serves it on `index` for
+ * `variant`: the data's entry when it has one, else the template's tables
+ * (arch sets, Python range) with the pairing read from the index.
+ */
+export function releaseOnIndex(
+  live: ILiveIndex,
+  index: string,
+  variant: string,
+  torch: string,
+  template: IRelease,
+  hw: IHardware,
+  tag: string
+): { release: IRelease; notes: IMessage[] } {
+  const known = findRelease(torch);
+  const base = known ?? template;
+  const variants = { ...base.variants };
+  const list = variants[hw.platform ?? ''] ?? [];
+  if (!list.includes(variant)) {
+    variants[hw.platform ?? ''] = [...list, variant];
+  }
+  const release: IRelease = {
+    ...base,
+    torch,
+    also: known?.also ?? [],
+    variants,
+    seen_on_index: true,
+    discovered: !known
+  };
+  const notes: IMessage[] = [];
+  for (const project of ['torchvision', 'torchaudio'] as const) {
+    const pair = pairOnIndex(live, index, project, torch, variant, hw, tag);
+    if (pair.version) {
+      release[project] = pair.version;
+      if (project === 'torchaudio') {
+        delete release.torchaudio_variants; // the index has the wheel
+      }
+      if (pair.how === 'unpinned') {
+        notes.push(
+          msg(
+            '%1 %2 names no torch version in its metadata; it is the newest on the index.',
+            project,
+            pair.version
+          )
+        );
+      }
+    } else if (!known) {
+      release[project] = '';
+      notes.push(
+        msg(
+          'No %1 on the index names torch==%2 in its core metadata (PEP 658), and the data ends before torch %2: torch is pinned without %1.',
+          project,
+          torch
+        )
+      );
+    }
+  }
+  return { release, notes };
+}
+
+/**
+ * The newest torch on the plan's index that is newer than `release`, for
+ * this variant, Python and platform; null when there is none or no answer.
+ */
+export function newerRelease(
+  live: ILiveIndex,
+  index: string,
+  variant: string,
+  release: IRelease,
+  hw: IHardware,
+  tag: string
+): { release: IRelease; notes: IMessage[] } | null {
+  const newer = indexVersions(live, index, 'torch', variant, hw, tag).filter(
+    v => compareVersions(v, release.torch) > 0
+  );
+  if (!newer.length) {
+    return null;
+  }
+  const found = releaseOnIndex(
+    live,
+    index,
+    variant,
+    newer[0],
+    release,
+    hw,
+    tag
+  );
+  const known = !found.release.discovered;
+  found.notes.unshift(
+    known
+      ? msg(
+          'torch %1 is on %2: the release data lists it but had not seen it on an index.',
+          newer[0],
+          index
+        )
+      : msg(
+          'torch %1 is newer than the release data (as of %2) and was found on %3; its builds are assumed to cover the same GPUs and drivers as torch %4.',
+          newer[0],
+          MATRIX.dataAsOf,
+          index,
+          release.torch
+        )
+  );
+  return found;
+}
+
+/**
+ * CUDA variants newer than the data's newest of each major on this platform
+ * (cu132 → cu133, cu134): worth asking the index about.
+ */
+export function newerCudaVariants(platform: PlatformKey | null): string[] {
+  const all = new Set<string>();
+  for (const r of MATRIX.releases) {
+    (r.variants[platform ?? ''] ?? []).forEach(v => all.add(v));
+  }
+  const newest = new Map<string, number>();
+  for (const v of all) {
+    const cuda = cudaOfVariant(v);
+    if (cuda) {
+      const [major, minor] = cuda.split('.').map(Number);
+      if (major >= 12) {
+        newest.set(
+          String(major),
+          Math.max(newest.get(String(major)) ?? 0, minor)
+        );
+      }
+    }
+  }
+  const out: string[] = [];
+  for (const [major, minor] of newest) {
+    for (let m = minor + 2; m > minor && m <= 9; m--) {
+      out.push(`cu${major}${m}`);
+    }
+  }
+  return out.sort().reverse();
+}
+
+/** The queries for newer variants' indexes: torch, and the companions' metadata. */
+export function variantQueries(
+  indexes: string[],
+  hw: IHardware,
+  tag: string
+): IIndexQuery[] {
+  return indexes.flatMap(index => [
+    { index, project: 'torch' },
+    ...['torchvision', 'torchaudio'].map(project => ({
+      index,
+      project,
+      metadata: { tag, platform: platformTags(hw.platform), max: 4 }
+    }))
+  ]);
+}
