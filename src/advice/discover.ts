@@ -302,12 +302,17 @@ export function variantQueries(
   hw: IHardware,
   tag: string
 ): IIndexQuery[] {
-  return indexes.flatMap(index => [
-    { index, project: 'torch' },
-    ...['torchvision', 'torchaudio'].map(project => ({
-      index,
-      project,
-      metadata: { tag, platform: platformTags(hw.platform), max: 4 }
-    }))
-  ]);
+  // ES2018 (the build's target) has no flatMap.
+  const out: IIndexQuery[] = [];
+  for (const index of indexes) {
+    out.push({ index, project: 'torch' });
+    for (const project of ['torchvision', 'torchaudio']) {
+      out.push({
+        index,
+        project,
+        metadata: { tag, platform: platformTags(hw.platform), max: 4 }
+      });
+    }
+  }
+  return out;
 }

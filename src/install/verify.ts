@@ -190,8 +190,10 @@ export function verifiedBuild(
     ...(plan
       ? {
           indexUrl: plan.indexUrl,
-          pins: Object.fromEntries(
-            plan.packages.filter(p => p.version).map(p => [p.name, p.version!])
+          pins: toObject(
+            plan.packages
+              .filter(p => p.version)
+              .map(p => [p.name, p.version!] as [string, string])
           )
         }
       : {})
@@ -232,11 +234,10 @@ export function revertPlan(reg: IRegression, report: IProbeReport): IPlan {
   // Without an index it is PyPI, which serves no local tags (+cu130).
   const pins =
     v.pins ??
-    Object.fromEntries(
-      Object.entries(v.packages).map(([n, x]) => [
-        n,
-        index ? x : x.split('+')[0]
-      ])
+    toObject(
+      Object.entries(v.packages).map(
+        ([n, x]) => [n, index ? x : x.split('+')[0]] as [string, string]
+      )
     );
   const packages: IPlannedPackage[] = Object.entries(pins).map(
     ([name, version]) => ({
@@ -287,4 +288,13 @@ export function revertPlan(reg: IRegression, report: IProbeReport): IPlan {
       device: v.device
     }
   };
+}
+
+/** Object.fromEntries, which the build's ES2018 target lacks. */
+function toObject(entries: [string, string][]): { [name: string]: string } {
+  const out: { [name: string]: string } = {};
+  for (const [k, v] of entries) {
+    out[k] = v;
+  }
+  return out;
 }
