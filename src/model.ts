@@ -4,7 +4,11 @@ import type { IStateDB } from '@jupyterlab/statedb';
 import { Signal, type ISignal } from '@lumino/signaling';
 
 import { indexQueries } from './advice/live';
-import type { IInstallStatus, IVerifiedBuild } from './install/types';
+import type {
+  IInstallStatus,
+  IProtectStatus,
+  IVerifiedBuild
+} from './install/types';
 import { heavy } from './lazy';
 import { askIndex } from './liveCheck';
 import {
@@ -133,6 +137,14 @@ export class TorchDoctorModel implements ITorchDoctorModel {
     const rec = this._records.get(kernelId);
     if (rec) {
       rec.install = status;
+      this._changed(rec);
+    }
+  }
+
+  setProtectStatus(kernelId: string, status: IProtectStatus | null): void {
+    const rec = this._records.get(kernelId);
+    if (rec) {
+      rec.protect = status;
       this._changed(rec);
     }
   }
