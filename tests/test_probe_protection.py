@@ -120,3 +120,15 @@ def test_in_the_install_context_and_the_schema(prefix):
     write(prefix, "/torch-doctor-constraints.txt", PINS)
     ctx = install_context(Probe(root="/x"), str(prefix))
     assert ctx["protection"]["pins"][0] == "torch==2.13.0+cpu"
+
+
+def test_a_prefix_with_spaces_is_named_by_file_url(tmp_path, monkeypatch):
+    """pip splits the constraint setting on whitespace, so Protect names such a file by a file: URL."""
+    env = tmp_path / "My Envs" / "gpu"
+    write(env, "/torch-doctor-constraints.txt", PINS)
+    url = (env / PROTECT_FILE).as_uri()
+    write(env, "/pip.conf", f"[install]\nconstraint = /etc/caps.txt {url}\n")
+    monkeypatch.setattr(sys, "prefix", str(env))
+    monkeypatch.delenv("PIP_CONFIG_FILE", raising=False)
+    monkeypatch.delenv("PIP_CONSTRAINT", raising=False)
+    assert protection(Probe(root="/x"))["registered"] is True

@@ -89,8 +89,12 @@ def _effective(layers):
 
 
 def _names(files, target):
+    """Whether a constraint setting names target; Protect writes a file: URL for a path with spaces."""
+    from urllib.parse import unquote, urlsplit
+    from urllib.request import url2pathname
     key = os.path.normcase(os.path.abspath(target))
-    return any(os.path.normcase(os.path.abspath(f)) == key for f in files)
+    paths = [url2pathname(unquote(urlsplit(f).path)) if f.startswith("file:") else f for f in files]
+    return any(os.path.normcase(os.path.abspath(f)) == key for f in paths)
 
 
 def _pip_config(p, path):
