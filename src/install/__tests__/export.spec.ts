@@ -24,7 +24,6 @@ import {
 } from '../exportForms';
 
 // A real YAML parser (eslint's, already installed): the file must parse as conda reads it.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const yaml: { load(text: string): unknown } = require('js-yaml');
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
