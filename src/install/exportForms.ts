@@ -47,10 +47,9 @@ export function exportBuild(
   if (state?.regression || (!verified && state?.advice?.verdict !== 'ok')) {
     return msg('Only a verified build, or one judged right, is exported.');
   }
-  const pins = MANAGED_PACKAGES.flatMap(n => {
-    const p = report.packages[n];
-    return p ? [`${n}==${p.build_version}`] : [];
-  });
+  const pins = MANAGED_PACKAGES.filter(n => report.packages[n]).map(
+    n => `${n}==${report.packages[n]!.build_version}`
+  );
   const variant = torch.build_version.split('+')[1] ?? 'default';
   const fromCell = verified
     ? /--index-url\s+(\S+)/.exec(state?.install?.ranCell ?? '')?.[1]

@@ -28,10 +28,9 @@ export function validPin(pin: string): boolean {
  * pin with a tag the metadata lacks would make pip replace the build).
  */
 export function protectPins(report: IProbeReport): string[] {
-  return MANAGED_PACKAGES.flatMap(name => {
-    const p = report.packages[name];
-    return p ? [`${name}==${p.version}`] : [];
-  }).filter(validPin);
+  return MANAGED_PACKAGES.filter(name => report.packages[name])
+    .map(name => `${name}==${report.packages[name]!.version}`)
+    .filter(validPin);
 }
 
 /** The report's protection, when the probe reported one. */

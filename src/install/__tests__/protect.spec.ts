@@ -1,7 +1,7 @@
 /**
  * The Protect and Unprotect cells, run by a real Python in a real venv on
  * fixture pip configs, and a real pip that refuses, then allows, another
- * torch (tiny fixture wheels from scripts/fixture-wheel.py: pip resolves
+ * torch (tiny fixture wheels from scripts/fixture_wheel.py: pip resolves
  * them as any wheel, so its refusal is its own). HOME is a temporary folder
  * whose files are compared before and after: nothing outside the
  * environment changes.
@@ -102,7 +102,7 @@ beforeAll(() => {
     ['needs-old-torch', '1.0', 'torch==2.12.0+cpu']
   ]) {
     execFileSync('python3', [
-      path.join(ROOT, 'scripts', 'fixture-wheel.py'),
+      path.join(ROOT, 'scripts', 'fixture_wheel.py'),
       wheels,
       ...args
     ]);

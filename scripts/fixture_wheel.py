@@ -1,6 +1,6 @@
 """Write a tiny, real wheel of a fixture package, for tests that need pip to choose between versions.
 
-    python scripts/fixture-wheel.py DIR NAME VERSION [REQUIREMENT ...]
+    python scripts/fixture_wheel.py DIR NAME VERSION [REQUIREMENT ...]
 
 The wheel (py3-none-any) holds NAME/__init__.py, a torch-style NAME/version.py and a dist-info
 with METADATA, WHEEL and a hashed RECORD, so pip installs, uninstalls and resolves it as any
