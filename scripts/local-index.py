@@ -38,6 +38,12 @@ def build(root):
         env = dict(os.environ, PIP_RETRIES="0", PIP_DISABLE_PIP_VERSION_CHECK="1")
         subprocess.run([sys.executable, "-m", "pip", "download", "-q", "-d", files, *WANT],
                        check=True, env=env)
+    # "Another version" for the Protect test: a tiny fixture wheel (scripts/fixture_wheel.py), not
+    # torch, that pip resolves, refuses under a constraint and installs as any wheel.
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    sys.dont_write_bytecode = True
+    from fixture_wheel import fixture_wheel
+    fixture_wheel(files, "torch", "2.12.0+cpu")
     projects = {}
     for f in sorted(os.listdir(files)):
         if f.endswith(".whl"):

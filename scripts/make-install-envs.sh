@@ -9,6 +9,7 @@
 #   install-records  ipykernel only: an install that finishes while the user
 #                    works in another notebook
 #   install-restart  ipykernel only: a restart while pip runs
+#   install-protect  ipykernel only: verify, Protect, a refused install, Unprotect
 # Their kernels read no pip configuration (PIP_CONFIG_FILE=/dev/null), so
 # pip sees only the index the install cell names, as on a user's machine.
 set -euo pipefail
@@ -51,3 +52,16 @@ make_env install-fail "Python (install: fail)" none
 make_env install-console "Python (install: console)" none
 make_env install-records "Python (install: records)" none
 make_env install-restart "Python (install: restart)" none
+make_env install-protect "Python (install: protect)" none
+# PIP_CONFIG_FILE=/dev/null would switch off every config file, the per-environment one
+# that Protect writes too: this kernel's pip reads an empty file in its place (so no user
+# config either), then the environment's own.
+.venv/bin/python - "$ROOT/install-protect" <<'PY'
+import json, os, sys
+env = os.path.abspath(sys.argv[1])
+open(os.path.join(env, "empty-pip.conf"), "w").close()
+path = os.path.join(".venv", "share", "jupyter", "kernels", "install-protect", "kernel.json")
+spec = json.load(open(path))
+spec["env"]["PIP_CONFIG_FILE"] = os.path.join(env, "empty-pip.conf")
+json.dump(spec, open(path, "w"), indent=1)
+PY

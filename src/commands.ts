@@ -17,6 +17,12 @@ export namespace CommandIDs {
   export const runInstall = 'jupyterlab-torch-doctor:run-install';
   /** Restart the kernel and verify an install whose restart was declined. */
   export const restartAndVerify = 'jupyterlab-torch-doctor:restart-and-verify';
+  /** Insert and (after confirmation) run the cell that protects the kernel's build. */
+  export const protectBuild = 'jupyterlab-torch-doctor:protect-build';
+  /** Insert and (after confirmation) run the cell that removes the protection. */
+  export const unprotectBuild = 'jupyterlab-torch-doctor:unprotect-build';
+  /** Show the build as pip, uv and conda requirements; args: form copies one. */
+  export const copyRequirements = 'jupyterlab-torch-doctor:copy-requirements';
   /** Probe every Python kernelspec headless, for the launcher badges. */
   export const probeAll = 'jupyterlab-torch-doctor:probe-all';
 }

@@ -3,6 +3,7 @@ import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { modelPlugin } from './plugins/model';
 import { installPlugin } from './plugins/install';
 import { launcherPlugin } from './plugins/launcher';
+import { protectPlugin } from './plugins/protect';
 import { sidebarPlugin } from './plugins/sidebar';
 import { statusPlugin } from './plugins/statusbar';
 
@@ -19,13 +20,15 @@ export type { ProbeOutcome } from './report/outcome';
 
 /**
  * The plugins of jupyterlab-torch-doctor: the shared model, the sidebar,
- * the status-bar item, the install loop and the launcher badges.
+ * the status-bar item, the install loop, build protection and export, and
+ * the launcher badges.
  */
 const plugins: JupyterFrontEndPlugin<any>[] = [
   modelPlugin,
   sidebarPlugin,
   statusPlugin,
   installPlugin,
+  protectPlugin,
   launcherPlugin
 ];
 

@@ -3,7 +3,11 @@ import type { Kernel } from '@jupyterlab/services';
 import type { IStateDB } from '@jupyterlab/statedb';
 import { Signal, type ISignal } from '@lumino/signaling';
 
-import type { IInstallStatus, IVerifiedBuild } from './install/types';
+import type {
+  IInstallStatus,
+  IProtectStatus,
+  IVerifiedBuild
+} from './install/types';
 import { heavy } from './lazy';
 import { confirmRecord } from './liveCheck';
 import { KernelRecord, noKernelState, type IInflight } from './record';
@@ -123,6 +127,14 @@ export class TorchDoctorModel implements ITorchDoctorModel {
     const rec = this._records.get(kernelId);
     if (rec) {
       rec.install = status;
+      this._changed(rec);
+    }
+  }
+
+  setProtectStatus(kernelId: string, status: IProtectStatus | null): void {
+    const rec = this._records.get(kernelId);
+    if (rec) {
+      rec.protect = status;
       this._changed(rec);
     }
   }

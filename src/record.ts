@@ -6,7 +6,11 @@ import type { ISessionContext } from '@jupyterlab/apputils';
 import type { Kernel } from '@jupyterlab/services';
 
 import type { IAdvice } from './advice/types';
-import type { IInstallStatus, IVerifiedBuild } from './install/types';
+import type {
+  IInstallStatus,
+  IProtectStatus,
+  IVerifiedBuild
+} from './install/types';
 import { detectRegression } from './install/verify';
 import type { ProbeOutcome } from './report/outcome';
 import type { ILiveCheckState, IProbeState, ProbePhase } from './tokens';
@@ -66,6 +70,7 @@ export class KernelRecord {
   at: Date | null = null;
   live: ILiveCheck | null = null;
   install: IInstallStatus | null = null;
+  protect: IProtectStatus | null = null;
 
   /** A connection that can still talk to the kernel, or null. */
   connection(): Kernel.IKernelConnection | null {
@@ -144,6 +149,7 @@ export class KernelRecord {
       advice: this.advice,
       probedAt: this.at,
       install: this.install,
+      protect: this.protect,
       regression:
         outcome?.kind === 'report'
           ? detectRegression(verified, outcome.report)
@@ -164,6 +170,7 @@ export function noKernelState(): IProbeState {
     advice: null,
     probedAt: null,
     install: null,
+    protect: null,
     regression: null,
     live: null
   };

@@ -5,6 +5,7 @@ import type { ISignal } from '@lumino/signaling';
 import type { IAdvice, IAdviceSettings } from './advice/types';
 import type {
   IInstallStatus,
+  IProtectStatus,
   IRegression,
   IVerifiedBuild
 } from './install/types';
@@ -45,6 +46,8 @@ export interface IProbeState {
   probedAt: Date | null;
   /** Where an install started from the panel stands, for this kernel. */
   install: IInstallStatus | null;
+  /** Protect, Unprotect, or a refused install the protection explains. */
+  protect: IProtectStatus | null;
   /** The build changed since it was last verified for this kernelspec. */
   regression: IRegression | null;
   /** The live index check of the shown plans, if one ran or runs. */
@@ -140,6 +143,8 @@ export interface ITorchDoctorModel {
   confirmPlans(kernelId?: string): Promise<void>;
   /** Set (or clear) the install status shown for a kernel. */
   setInstallStatus(kernelId: string, status: IInstallStatus | null): void;
+  /** Set (or clear) the protection status shown for a kernel. */
+  setProtectStatus(kernelId: string, status: IProtectStatus | null): void;
   /** Remember a verified build for a kernelspec (the regression guard). */
   rememberVerified(build: IVerifiedBuild): void;
   /** Publish a probe made outside the model (e.g. a headless kernel). */

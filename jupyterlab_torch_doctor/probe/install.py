@@ -6,6 +6,8 @@ import re
 import shutil
 import sys
 
+from .core import _read_text
+
 INDEX_ENV = ("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_FIND_LINKS", "PIP_NO_INDEX",
              "PIP_CONFIG_FILE", "UV_INDEX_URL", "UV_EXTRA_INDEX_URL", "UV_DEFAULT_INDEX",
              "UV_INDEX", "UV_TORCH_BACKEND")
@@ -26,11 +28,73 @@ def install_context(p, site):
         except (OSError, TypeError, ValueError) as e:
             disk[label] = {"path": path if isinstance(path, str) else None, "free_bytes": None}
             p.fail(f"disk:{label}", "missing" if isinstance(e, FileNotFoundError) else "error", e)
-    return {"env": env, "pip_config": config, "disk": disk}
+    return {"env": env, "pip_config": config, "disk": disk,
+            "protection": p.guard("protection", protection, None, p)}
 
 
 def no_install():
-    return {"env": {}, "pip_config": [], "disk": {}}
+    return {"env": {}, "pip_config": [], "disk": {}, "protection": None}
+
+
+# Protect (a cell the front end inserts) writes this file into sys.prefix and names it in
+# pip's per-environment ("site") config; both live and die with the environment.
+PROTECT_FILE = "torch-doctor-constraints.txt"
+
+
+def protection(p):
+    """The environment's build protection: its pins, and whether the pip of this kernel applies them."""
+    prefix = sys.prefix
+    config = os.path.join(prefix, "pip.ini" if sys.platform == "win32" else "pip.conf")
+    target = os.path.join(prefix, PROTECT_FILE)
+    text = _read_text(target)
+    pins = [] if text is None else [
+        line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    site = _constraint_layer(p, config)
+    registered = _names(_effective([site]), target)
+    ignored = None
+    env_file = os.environ.get("PIP_CONFIG_FILE")
+    if env_file == os.devnull:
+        ignored = "PIP_CONFIG_FILE"  # pip then reads no config file at all
+    elif os.environ.get("PIP_CONSTRAINT"):
+        ignored = "PIP_CONSTRAINT"  # the environment variable beats every config file
+    elif registered and env_file and os.path.isfile(env_file):
+        # PIP_CONFIG_FILE's file is read after the site file: its setting wins.
+        if not _names(_effective([site, _constraint_layer(p, env_file)]), target):
+            ignored = "PIP_CONFIG_FILE"
+    return {"config": config, "file": target, "exists": text is not None,
+            "registered": registered, "pins": pins[:20], "ignored_by": ignored}
+
+
+def _constraint_layer(p, path):
+    """(install.constraint, global.constraint) of one config file; None where unset."""
+    if not os.path.isfile(path):
+        return (None, None)
+    parser = configparser.RawConfigParser()
+    try:
+        parser.read(path, encoding="utf-8")
+    except (configparser.Error, OSError, UnicodeError) as e:
+        p.fail("protection", "error", f"{path}: {e}")
+        return (None, None)
+    return tuple(parser.get(s, "constraint") if parser.has_option(s, "constraint") else None
+                 for s in ("install", "global"))
+
+
+def _effective(layers):
+    """pip's constraint files: [install] beats [global]; a later layer beats an earlier one."""
+    for i in (0, 1):
+        for layer in reversed(layers):
+            if layer[i] is not None:
+                return layer[i].split()
+    return []
+
+
+def _names(files, target):
+    """Whether a constraint setting names target; Protect writes a file: URL for a path with spaces."""
+    from urllib.parse import unquote, urlsplit
+    from urllib.request import url2pathname
+    key = os.path.normcase(os.path.abspath(target))
+    paths = [url2pathname(unquote(urlsplit(f).path)) if f.startswith("file:") else f for f in files]
+    return any(os.path.normcase(os.path.abspath(f)) == key for f in paths)
 
 
 def _pip_config(p, path):

@@ -65,6 +65,7 @@ export function reportState(
     advice: advise(report),
     probedAt: new Date(0),
     install: null,
+    protect: null,
     regression: null,
     live: null,
     ...extra
@@ -81,6 +82,7 @@ export const NO_KERNEL: IProbeState = {
   advice: null,
   probedAt: null,
   install: null,
+  protect: null,
   regression: null,
   live: null
 };
@@ -122,6 +124,9 @@ export class FakeModel implements ITorchDoctorModel {
     return null;
   }
   setInstallStatus(): void {
+    /* not used */
+  }
+  setProtectStatus(): void {
     /* not used */
   }
   rememberVerified(): void {

@@ -8,6 +8,7 @@ import plugins, { CommandIDs, ITorchDoctorModel } from '../index';
 import { installPlugin } from '../plugins/install';
 import { launcherPlugin } from '../plugins/launcher';
 import { modelPlugin } from '../plugins/model';
+import { protectPlugin } from '../plugins/protect';
 import { sidebarPlugin } from '../plugins/sidebar';
 import { statusPlugin } from '../plugins/statusbar';
 
@@ -52,6 +53,7 @@ describe('plugins', () => {
       'jupyterlab-torch-doctor:sidebar',
       'jupyterlab-torch-doctor:status-item',
       'jupyterlab-torch-doctor:install',
+      'jupyterlab-torch-doctor:protect',
       'jupyterlab-torch-doctor:launcher-badges'
     ]);
     expect(new Set(ids).size).toBe(ids.length);
@@ -98,6 +100,7 @@ describe('plugins', () => {
     const statusBar = new StatusBar();
     statusPlugin.activate(app, model, statusBar, null);
     installPlugin.activate(app, model, null, null, null, null, null);
+    protectPlugin.activate(app, model, null, null, null, null, null);
     launcherPlugin.activate(app, model, app.shell, new StateDB(), null, null);
     for (const id of Object.values(CommandIDs)) {
       expect(app.commands.hasCommand(id)).toBe(true);
@@ -109,6 +112,9 @@ describe('plugins', () => {
     // Nothing to install or copy without a kernel and a plan.
     expect(app.commands.isEnabled(CommandIDs.runInstall)).toBe(false);
     expect(app.commands.isEnabled(CommandIDs.copyReport)).toBe(false);
+    expect(app.commands.isEnabled(CommandIDs.protectBuild)).toBe(false);
+    expect(app.commands.isEnabled(CommandIDs.unprotectBuild)).toBe(false);
+    expect(app.commands.isEnabled(CommandIDs.copyRequirements)).toBe(false);
     // No notebook is open: nothing to probe, the panel says so.
     expect(app.commands.isEnabled(CommandIDs.probe)).toBe(false);
     expect(model.state.phase).toBe('no-kernel');

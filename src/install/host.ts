@@ -40,7 +40,10 @@ export interface IInstallHost {
   /** Whether the notebook or console was closed. */
   readonly isDisposed: boolean;
   /** Insert the cell (notebooks); its id, or null (consoles inject on run). */
-  insert(text: string): string | null;
+  insert(
+    text: string,
+    role?: 'install' | 'protect' | 'unprotect'
+  ): string | null;
   /** The cell's current text, or null when it was deleted. */
   source(cellId: string | null, planned: string): string | null;
   /** Run the cell and collect its output; never rejects. */
@@ -111,8 +114,8 @@ class NotebookHost implements IInstallHost {
     return this._panel.isDisposed;
   }
 
-  insert(text: string): string {
-    return insertCell(this._panel, text);
+  insert(text: string, role?: 'install' | 'protect' | 'unprotect'): string {
+    return insertCell(this._panel, text, role);
   }
 
   source(cellId: string | null): string | null {

@@ -12,7 +12,11 @@ export const CELL_METADATA_KEY = 'torch_doctor';
  * when none is active) and make it active. No existing cell is touched.
  * Returns the new cell's id.
  */
-export function insertCell(panel: NotebookPanel, text: string): string {
+export function insertCell(
+  panel: NotebookPanel,
+  text: string,
+  role: 'install' | 'protect' | 'unprotect' = 'install'
+): string {
   const notebook = panel.content;
   const shared = notebook.model!.sharedModel;
   const index =
@@ -22,7 +26,7 @@ export function insertCell(panel: NotebookPanel, text: string): string {
   shared.insertCell(index, {
     cell_type: 'code',
     source: text,
-    metadata: { [CELL_METADATA_KEY]: { role: 'install' } }
+    metadata: { [CELL_METADATA_KEY]: { role } }
   });
   notebook.activeCellIndex = index;
   const cell = notebook.widgets[index];

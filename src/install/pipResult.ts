@@ -6,7 +6,24 @@ import { msg, type IMessage } from '../report/message';
 
 /** Why pip failed, by the message pip prints. */
 export type PipFailure =
-  'no-match' | 'network' | 'conflict' | 'disk-full' | 'permission' | 'error';
+  | 'no-match'
+  | 'network'
+  | 'conflict'
+  | 'constrained'
+  | 'disk-full'
+  | 'permission'
+  | 'error';
+
+/**
+ * A conflict with a constraint (a protected build): what was wanted, by
+ * whom, and the constraints that refused it, as pip names them.
+ */
+export interface IConstraintConflict {
+  /** `by`: the package that wants it ("xformers 0.0.28"), or null: the cell asked. */
+  wanted: { by: string | null; spec: string }[];
+  /** The constraints involved, e.g. "torch==2.13.0+cpu". */
+  constraints: string[];
+}
 
 /** pip's result as read from its output. */
 export type PipResult =
@@ -23,6 +40,8 @@ export type PipResult =
       message: IMessage;
       /** The line of pip's output that tells, as pip printed it, or ''. */
       line: string;
+      /** For 'constrained': who wanted what, against which constraint. */
+      conflict?: IConstraintConflict;
     };
 
 /** The patterns pip prints for each failure, most specific first. */
@@ -59,6 +78,13 @@ const FAILURES: [PipFailure, RegExp, IMessage][] = [
     'no-match',
     /No matching distribution found for|Could not find a version that satisfies the requirement/i,
     msg('The index has no wheel of that version for this Python and platform.')
+  ],
+  [
+    'constrained',
+    /The user requested \(constraint\)/,
+    msg(
+      'pip refused: the install wants another build than this environment’s protection allows.'
+    )
   ],
   [
     'conflict',
@@ -116,7 +142,16 @@ export function readPipResult(text: string, errored = false): PipResult {
   }
   for (const [reason, pattern, message] of FAILURES) {
     if (pattern.test(clean)) {
-      return { ok: false, reason, message, line: lineOf(clean, pattern) };
+      return reason === 'constrained'
+        ? {
+            ok: false,
+            reason,
+            message,
+            line:
+              lineOf(clean, /^ERROR: Cannot install/) || lineOf(clean, pattern),
+            conflict: constraintConflict(clean)
+          }
+        : { ok: false, reason, message, line: lineOf(clean, pattern) };
     }
   }
   if (!errored && !/^ERROR:/m.test(clean) && satisfied.length) {
@@ -141,13 +176,57 @@ export function readPipResult(text: string, errored = false): PipResult {
 }
 
 /**
+ * Read pip's "The conflict is caused by:" list: "The user requested X",
+ * "The user requested (constraint) X" and "pkg 1.0 depends on X".
+ */
+export function constraintConflict(text: string): IConstraintConflict {
+  const wanted: IConstraintConflict['wanted'] = [];
+  const constraints: string[] = [];
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    let m = /^The user requested \(constraint\) (\S.*)$/.exec(line);
+    if (m) {
+      constraints.push(m[1]);
+    } else if ((m = /^The user requested (\S.*)$/.exec(line))) {
+      wanted.push({ by: null, spec: m[1] });
+    } else if ((m = /^(\S+ \S+) depends on (\S.*)$/.exec(line))) {
+      wanted.push({ by: m[1], spec: m[2] });
+    }
+  }
+  return { wanted, constraints: [...new Set(constraints)] };
+}
+
+/**
+ * The protection's explanation of a refusal: who wanted which build, what
+ * the protection allows, and the two ways on.
+ */
+export function refusalReasons(c: IConstraintConflict): IMessage[] {
+  const allowed = c.constraints.join(', ');
+  return [
+    ...c.wanted.map(w =>
+      w.by
+        ? msg('%1 wants %2; the protection allows %3.', w.by, w.spec, allowed)
+        : msg(
+            'The cell asked for %1; the protection allows %2.',
+            w.spec,
+            allowed
+          )
+    ),
+    msg(
+      'Either install a build of that package made for the protected torch (from the same index as torch), or unprotect first.'
+    )
+  ];
+}
+
+/**
  * The reasons a failed install shows: the explanation, then pip's own line.
  */
 export function pipReasons(result: PipResult): IMessage[] {
   if (result.ok) {
     return result.warnings;
   }
-  return result.line
+  const own = result.line
     ? [result.message, msg('pip said: %1', result.line)]
     : [result.message];
+  return result.conflict ? [...own, ...refusalReasons(result.conflict)] : own;
 }

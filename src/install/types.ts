@@ -57,6 +57,19 @@ export interface IInstallStatus {
 }
 
 /**
+ * Where Protect or Unprotect stands for a kernel, or a refused install that
+ * the protection explains.
+ */
+export interface IProtectStatus {
+  action: 'protect' | 'unprotect' | 'refused';
+  step: 'running' | 'done' | 'failed' | 'cancelled';
+  /** One sentence for the panel; the panel translates it. */
+  message: IMessage;
+  /** Why it failed, or who wanted which torch (a refusal). */
+  reasons: IMessage[];
+}
+
+/**
  * The last verified build of a kernelspec, remembered across sessions.
  */
 export interface IVerifiedBuild {

@@ -18,6 +18,7 @@ import {
   type IPanelAction
 } from './installView';
 import { ViewKeeper } from './keep';
+import { renderProtect } from './protectView';
 
 /**
  * The id of the sidebar panel (also its tab's id).
@@ -25,7 +26,13 @@ import { ViewKeeper } from './keep';
 export const PANEL_ID = 'jp-TorchDoctor-panel';
 
 /** The panel's sections, in order; each updates in place. */
-const SECTIONS = ['install', 'regression', 'advice', 'facts'] as const;
+const SECTIONS = [
+  'install',
+  'regression',
+  'protect',
+  'advice',
+  'facts'
+] as const;
 type Section = (typeof SECTIONS)[number];
 
 /**
@@ -77,6 +84,7 @@ export class TorchDoctorPanel extends SidePanel {
     const labels: { [s in Section]: string } = {
       install: this._tr.__('Install'),
       regression: this._tr.__('Build changed'),
+      protect: this._tr.__('Protection'),
       advice: this._tr.__('Advice'),
       facts: this._tr.__('Facts')
     };
@@ -151,6 +159,22 @@ export class TorchDoctorPanel extends SidePanel {
         report && state.regression && action
           ? [renderRegression(state.regression, trans, action)]
           : []
+      );
+      this._section(
+        'protect',
+        [
+          report,
+          state.protect,
+          state.install,
+          state.regression,
+          state.advice,
+          !!action
+        ],
+        () => {
+          const box =
+            action && report ? renderProtect(state, trans, action) : null;
+          return box ? [box] : [];
+        }
       );
       const live = state.live;
       this._section(

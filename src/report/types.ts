@@ -23,6 +23,24 @@ export interface IPackageBuild {
   requires: string[];
 }
 
+/**
+ * The build protection of the kernel's environment: Protect's constraints
+ * file in sys.prefix, named by pip's per-environment config.
+ */
+export interface IProtection {
+  /** pip's per-environment config file (pip.conf; pip.ini on Windows). */
+  config: string;
+  /** The constraints file Protect writes. */
+  file: string;
+  exists: boolean;
+  /** Whether the config's constraint setting names the file. */
+  registered: boolean;
+  /** The file's pins, e.g. 'torch==2.13.0+cpu'. */
+  pins: string[];
+  /** What makes this kernel's pip ignore the setting, if anything. */
+  ignored_by: null | 'PIP_CONFIG_FILE' | 'PIP_CONSTRAINT';
+}
+
 /** An NVIDIA GPU as NVML or nvidia-smi reports it (or procfs: the name only). */
 export interface INvidiaGpu {
   index: number;
@@ -159,6 +177,8 @@ export interface IProbeReport {
     disk: {
       [label: string]: { path: string | null; free_bytes: number | null };
     };
+    /** The build protection; absent in reports of older probes. */
+    protection?: IProtection | null;
   };
   errors: IProbeError[];
   deep: IDeepCheck | null;

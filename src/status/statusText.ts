@@ -8,6 +8,7 @@ import type { IAdvice } from '../advice/types';
 import type { IProbeReport } from '../report/types';
 import type { IProbeState } from '../tokens';
 import { tr } from '../report/message';
+import { inForce, protectionOf } from '../install/protect';
 
 /** How the item looks: its colour follows the level. */
 export type StatusLevel = 'ok' | 'warn' | 'error' | 'busy' | 'info';
@@ -153,6 +154,9 @@ export function statusSummary(
   const phrase = verdictPhrase(advice, report, trans);
   const parts = [head, phrase.text];
   let level = phrase.level;
+  if (inForce(protectionOf(report))) {
+    parts.push(trans.__('protected'));
+  }
   if (state.regression) {
     parts.push(trans.__('changed since verified ⚠'));
     level = level === 'error' ? level : 'warn';

@@ -69,6 +69,7 @@ class Model {
         advice: pinnedAdvice(before),
         probedAt: new Date(0),
         install: null,
+        protect: null,
         regression: null,
         live: null
       });
@@ -101,6 +102,9 @@ class Model {
   }
   setInstallStatus(id: string, s: IInstallStatus) {
     this.installs.set(id, [...(this.installs.get(id) ?? []), s]);
+  }
+  setProtectStatus() {
+    /* the install flow never sets it */
   }
   rememberVerified(b: IVerifiedBuild) {
     this.verified.push(b);

@@ -89,6 +89,34 @@ describe('readPipResult', () => {
     expect(r).toMatchObject({ ok: false, reason: 'conflict' });
   });
 
+  it('reads a refusal by a protection: the cell asked for another torch (real pip output)', () => {
+    const r = readPipResult(pip('constrained'));
+    expect(r).toMatchObject({
+      ok: false,
+      reason: 'constrained',
+      line: expect.stringContaining('Cannot install torch==2.12.0+cpu'),
+      conflict: {
+        wanted: [{ by: null, spec: 'torch==2.12.0+cpu' }],
+        constraints: ['torch==2.13.0+cpu']
+      }
+    });
+    expect(pipReasons(r).map(english).slice(2)).toEqual([
+      'The cell asked for torch==2.12.0+cpu; the protection allows torch==2.13.0+cpu.',
+      'Either install a build of that package made for the protected torch (from the same index as torch), or unprotect first.'
+    ]);
+  });
+
+  it('names the package that wanted another torch (real pip output)', () => {
+    const r = readPipResult(pip('constrained-dependency'));
+    expect(!r.ok && r.conflict).toEqual({
+      wanted: [{ by: 'needs-old-torch 1.0', spec: 'torch==2.12.0+cpu' }],
+      constraints: ['torch==2.13.0+cpu']
+    });
+    expect(english(pipReasons(r)[2])).toBe(
+      'needs-old-torch 1.0 wants torch==2.12.0+cpu; the protection allows torch==2.13.0+cpu.'
+    );
+  });
+
   it('ignores ANSI colours', () => {
     const r = readPipResult(
       '\x1b[31mERROR: No matching distribution found for torch==9\x1b[0m'
