@@ -79,8 +79,21 @@ isolation: wheel
 ui-test: develop
 	scripts/ui-test.sh
 
-# pytest runs last so that its summary line closes the output.
-test: lint jest isolation ui-test pytest
+# Each part prints its time (scripts/timed.sh); the table before pytest sums
+# them. pytest runs last so that its summary line closes the output.
+TIMED := scripts/timed.sh
+SUBMAKE := $(MAKE) --no-print-directory
+test:
+	@$(TIMED) --reset
+	@$(TIMED) setup-python $(SUBMAKE) $(VENV)/.installed
+	@$(TIMED) setup-npm $(SUBMAKE) node_modules/.installed
+	@$(TIMED) test-envs $(SUBMAKE) test-envs
+	@$(TIMED) lint $(SUBMAKE) lint
+	@$(TIMED) jest $(SUBMAKE) jest
+	@$(TIMED) isolation $(SUBMAKE) isolation
+	@$(TIMED) ui-test $(SUBMAKE) ui-test
+	@$(TIMED) --summary
+	@$(SUBMAKE) pytest
 
 bench: develop test-envs
 	npm run bench:probe

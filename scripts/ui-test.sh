@@ -22,6 +22,7 @@ if [ ! -x "$CHROMIUM" ]; then
   fi
 fi
 
+T=scripts/timed.sh
 scripts/make-test-envs.sh
 # Kernels of the probe and badge tests, registered in .venv.
 build/test-envs/torch-cpu/bin/python -m ipykernel install --prefix .venv --name torch-cpu \
@@ -29,15 +30,15 @@ build/test-envs/torch-cpu/bin/python -m ipykernel install --prefix .venv --name 
 build/test-envs/no-torch/bin/python -m ipykernel install --prefix .venv --name no-torch \
   --display-name "Python (no torch)" >/dev/null
 # The install tests change their kernels' environments: make them afresh.
-scripts/make-install-envs.sh
+$T ui-test/install-envs scripts/make-install-envs.sh
 # The local PyTorch index the install tests use (served by Playwright).
-"${PYTHON:-python3}" scripts/local-index.py build build/local-index
+$T ui-test/local-index "${PYTHON:-python3}" scripts/local-index.py build build/local-index
 
 cd ui-tests
 if [ ! -f node_modules/.installed ] || [ package-lock.json -nt node_modules/.installed ]; then
-  npm ci --no-audit --no-fund
+  ../$T ui-test/npm-ci npm ci --no-audit --no-fund
   touch node_modules/.installed
 fi
 # A clean pip, as on a user's machine: only the index the cell names.
-CI="${CI:-1}" env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL -u PIP_INDEX_URL \
+CI="${CI:-1}" ../$T ui-test/galata env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL -u PIP_INDEX_URL \
   npx playwright test "$@"
