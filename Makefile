@@ -29,7 +29,7 @@ tools:
 $(VENV)/.installed: pyproject.toml Makefile | tools
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q "jupyterlab==$(JUPYTERLAB_VERSION)" "notebook==$(NOTEBOOK_VERSION)" ipykernel hatchling editables \
-	  "jupyter-builder>=1.2.0,<2" build pytest jsonschema $(QUIET_PIP)
+	  "jupyter-builder>=1.2.0,<2" build pytest jsonschema uv $(QUIET_PIP)
 	touch $@
 
 node_modules/.installed: package.json package-lock.json | tools
@@ -46,7 +46,10 @@ build-prod: setup
 
 # Develop mode: the package is importable and the labextension is a symlink
 # to the source build, so `npm run watch` changes show up on reload.
-develop: build
+# DEVELOP_BUILD= links whatever build is there (make test: the prod build of
+# the isolation check, so the labextension is built once).
+DEVELOP_BUILD ?= build
+develop: $(DEVELOP_BUILD) setup
 	@if ! $(BIN)/python -c 'import jupyterlab_torch_doctor' 2>/dev/null; then \
 	  $(BIN)/python -m pip install -q --no-build-isolation --no-deps -e . $(QUIET_PIP); fi
 	$(BIN)/jupyter labextension develop . --overwrite >/dev/null
@@ -91,7 +94,7 @@ test:
 	@$(TIMED) lint $(SUBMAKE) lint
 	@$(TIMED) jest $(SUBMAKE) jest
 	@$(TIMED) isolation $(SUBMAKE) isolation
-	@$(TIMED) ui-test $(SUBMAKE) ui-test
+	@$(TIMED) ui-test $(SUBMAKE) ui-test DEVELOP_BUILD=
 	@$(TIMED) --summary
 	@$(SUBMAKE) pytest
 
