@@ -73,6 +73,7 @@ stop() {
   # Deleting the namespace deletes the veth pair; a half-made start may
   # have left the root end.
   ip link delete "$LAB_IF" 2>/dev/null || true
+  [ -z "${GATEWAY_LAB_NS:-}" ] || ip netns exec "$GATEWAY_LAB_NS" ip link delete "$LAB_IF" 2>/dev/null || true
   rm -f "$STATE/pids"
 }
 
@@ -104,8 +105,15 @@ start() {
   ip netns add "$NS"
   ip link add "$LAB_IF" type veth peer name "$GPU_IF"
   ip link set "$GPU_IF" netns "$NS"
-  ip addr add "$LAB_ADDR/30" dev "$LAB_IF"
-  ip link set "$LAB_IF" up
+  # GATEWAY_LAB_NS: the lab end in another namespace of the caller's (a
+  # developer's run beside CI's), else in the root namespace.
+  local lab=()
+  if [ -n "${GATEWAY_LAB_NS:-}" ]; then
+    ip link set "$LAB_IF" netns "$GATEWAY_LAB_NS"
+    lab=(ip netns exec "$GATEWAY_LAB_NS")
+  fi
+  "${lab[@]}" ip addr add "$LAB_ADDR/30" dev "$LAB_IF"
+  "${lab[@]}" ip link set "$LAB_IF" up
   ip netns exec "$NS" ip link set lo up
   ip netns exec "$NS" ip addr add "$GPU_ADDR/30" dev "$GPU_IF"
   ip netns exec "$NS" ip link set "$GPU_IF" up
@@ -131,7 +139,7 @@ start() {
     --MappingKernelManager.cull_interval=30 \
     >"$STATE/gateway.log" 2>&1 &
   for _ in $(seq 300); do
-    if "$PYTHON" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' \
+    if "${lab[@]}" "$PYTHON" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' \
       "$URL/api/kernelspecs" >/dev/null 2>&1; then
       log "Enterprise Gateway on $HOST_NAME at $URL"
       echo "$URL"

@@ -82,3 +82,36 @@ make_env install-fail "Python (install: fail)" no-torch none
 make_env install-console "Python (install: console)" no-torch none
 make_env install-records "Python (install: records)" no-torch none
 make_env install-restart "Python (install: restart)" no-torch none
+
+# install-uv: a venv made by uv (its pyvenv.cfg names uv), without pip. The
+# packages of no-torch (ipykernel and its requirements) less pip are linked
+# in, so nothing is downloaded; the test's uv cell installs torch from the
+# local index only.
+make_uv_env() {
+  local dir="$ROOT/install-uv" start=$SECONDS src site
+  local uv="${UV:-$(command -v uv || echo .venv/bin/uv)}"
+  src=$(cd "$TEST_ENVS/no-torch" && pwd -P)
+  rm -rf "$dir"
+  "$uv" venv -q --python "$(readlink -f "$src/bin/python")" "$dir"
+  site=$("$dir/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+  for f in "$src"/lib/python3*/site-packages/*; do
+    case "$(basename "$f")" in pip | pip-*.dist-info | _distutils_hack | distutils-precedence.pth) continue ;; esac
+    cp -al "$f" "$site/" 2>/dev/null || cp -a "$f" "$site/"
+  done
+  if "$dir/bin/python" -c 'import pip' 2>/dev/null; then
+    echo "install env install-uv: pip is importable" >&2
+    return 1
+  fi
+  "$dir/bin/python" -m ipykernel install --prefix .venv --name install-uv \
+    --display-name "Python (install: uv)" >/dev/null 2>&1
+  .venv/bin/python - <<'PY'
+import json, os
+path = os.path.join(".venv", "share", "jupyter", "kernels", "install-uv", "kernel.json")
+spec = json.load(open(path))
+# uv reads no configuration either; it must find torch on the cell's index only.
+spec["env"] = {"PIP_CONFIG_FILE": os.devnull, "UV_NO_CONFIG": "1"}
+json.dump(spec, open(path, "w"), indent=1)
+PY
+  echo "install env install-uv: ready ($((SECONDS - start)) s)"
+}
+make_uv_env

@@ -42,3 +42,18 @@ fi
 # A clean pip, as on a user's machine: only the index the cell names.
 CI="${CI:-1}" ../$T ui-test/galata env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL -u PIP_INDEX_URL \
   npx playwright test "$@"
+
+# Kernels on another host: JupyterLab under /user/alice/, every kernel behind
+# the Enterprise Gateway of a "GPU host" in a network namespace
+# (scripts/gateway.sh; needs root). GATEWAY_TESTS=0 skips it.
+if [ "${GATEWAY_TESTS:-1}" != 0 ] && [ $# = 0 ]; then
+  cd ..
+  $T ui-test/gateway-setup scripts/gateway.sh setup
+  trap 'scripts/gateway.sh stop' EXIT
+  trap 'exit 130' INT TERM
+  GATEWAY_URL=$(scripts/gateway.sh start | tail -1)
+  export GATEWAY_URL
+  cd ui-tests
+  CI="${CI:-1}" ../$T ui-test/galata-gateway env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL -u PIP_INDEX_URL \
+    npx playwright test -c playwright.gateway.config.js
+fi

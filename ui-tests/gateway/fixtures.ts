@@ -1,0 +1,31 @@
+import { expect, test as base } from '@jupyterlab/galata';
+
+/** The page's server: JupyterLab under a base URL, as JupyterHub serves it. */
+export const BASE = 'http://localhost:8888/user/alice/';
+/** The Enterprise Gateway on the "GPU host" (scripts/gateway.sh). */
+export const GATEWAY = process.env.GATEWAY_URL || 'http://10.213.14.2:8889';
+/** The GPU host's name (unshare --uts in scripts/gateway.sh). */
+export const GPU_HOST = process.env.GATEWAY_HOSTNAME || 'gpu-node-1';
+
+/**
+ * Every test records each request the page makes, from the first page load
+ * on, and fails if one leaves the base URL: the extension (and JupyterLab)
+ * must only talk to /user/alice/... Data and blob URLs stay in the page.
+ */
+export const test = base.extend<{ requestsUnderBase: string[] }>({
+  requestsUnderBase: [
+    async ({ context }, use) => {
+      const urls: string[] = [];
+      context.on('request', r => urls.push(r.url()));
+      await use(urls);
+      const outside = urls.filter(
+        u => !u.startsWith(BASE) && !/^(data|blob|about):/.test(u)
+      );
+      expect(outside, 'requests outside the base URL').toEqual([]);
+      expect(urls.length).toBeGreaterThan(0);
+    },
+    { auto: true }
+  ]
+});
+
+export { expect };
