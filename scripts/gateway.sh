@@ -1,16 +1,23 @@
 #!/usr/bin/env bash
 # A remote "GPU host" for the tests: a network namespace of this test run's
-# own, with its own addresses and hostname, running Jupyter Enterprise Gateway
-# with kernelspecs of the test environments. JupyterLab in the root namespace
+# own, with its own addresses and hostname, running a Jupyter gateway with
+# kernelspecs of the test environments. JupyterLab in the root namespace
 # reaches it with --gateway-url, as a login node reaches the GPU nodes.
 #
-#   scripts/gateway.sh setup   the gateway's own venv (build/gateway-venv), once
+# GATEWAY_KIND=kg (default): Jupyter Kernel Gateway 3.0.1 (jupyter-server 2).
+# GATEWAY_KIND=eg: Jupyter Enterprise Gateway 3.3.0. It starts, lists and
+#   starts kernels, but it pins jupyter-server 1.24, whose websocket handler
+#   hangs when JupyterLab 4.6's gateway client reconnects a session
+#   ("Replacing stale connection", then no upgrade for 60 s): notebooks never
+#   connect to their kernels. So the tests use Kernel Gateway.
+#
+#   scripts/gateway.sh setup   the gateway's own venv (build/gateway-venv-KIND), once
 #   scripts/gateway.sh start   namespace, veth pair, index and gateway; prints the URL
 #   scripts/gateway.sh stop    everything start made, whatever state it is in
 #   scripts/gateway.sh url     the gateway's URL
 #
 #   root namespace  td-lab  10.213.14.1/30  <-veth->  td-gpu  10.213.14.2/30  namespace tdgpu
-#   in tdgpu: hostname gpu-node-1 (unshare --uts), Enterprise Gateway on
+#   in tdgpu: hostname gpu-node-1 (unshare --uts), the gateway on
 #   10.213.14.2:8889, and the install tests' local PyTorch index on
 #   127.0.0.1:8971 (the namespace's own loopback, so the index URL is the same
 #   as for local kernels). No traffic leaves these two namespaces.
@@ -22,6 +29,7 @@
 #                install loop's kernel; reads no pip configuration
 # The gateway culls kernels idle for 10 minutes (a test culls one at once
 # through the REST API).
+# Standard output of `start` ends with the gateway's URL.
 #
 # Needs root (ip netns). Idempotent: start first stops a leftover run.
 set -euo pipefail
@@ -33,8 +41,10 @@ LAB_IF=td-lab GPU_IF=td-gpu
 LAB_ADDR=10.213.14.1 GPU_ADDR=10.213.14.2
 PORT="${GATEWAY_PORT:-8889}"
 STATE=build/gateway
-VENV=build/gateway-venv
+KIND="${GATEWAY_KIND:-kg}"
+VENV=build/gateway-venv-$KIND
 EG_VERSION="${EG_VERSION:-3.3.0}"
+KG_VERSION="${KG_VERSION:-3.0.1}"
 TEST_ENVS="${TEST_ENVS:-build/test-envs}"
 PYTHON="${PYTHON:-python3}"
 URL="http://$GPU_ADDR:$PORT"
@@ -45,12 +55,14 @@ setup() {
   if [ -f "$VENV/.ready" ]; then return 0; fi
   rm -rf "$VENV"
   "$PYTHON" -m venv "$VENV"
-  # Enterprise Gateway pins jupyter-server 1.x and jupyter-client 6.x: it
-  # gets a venv of its own, apart from JupyterLab's.
-  "$VENV/bin/python" -m pip install -q "jupyter-enterprise-gateway==$EG_VERSION" 2>&1 \
+  # The gateway gets a venv of its own, apart from JupyterLab's (Enterprise
+  # Gateway pins jupyter-server 1.x and jupyter-client 6.x).
+  local pkg="jupyter-kernel-gateway==$KG_VERSION"
+  [ "$KIND" = kg ] || pkg="jupyter-enterprise-gateway==$EG_VERSION"
+  "$VENV/bin/python" -m pip install -q "$pkg" 2>&1 \
     | { grep -v 'neither a file nor a directory' || true; }
   touch "$VENV/.ready"
-  log "venv ready (jupyter-enterprise-gateway $EG_VERSION)"
+  log "venv ready ($pkg)"
 }
 
 stop() {
@@ -123,31 +135,37 @@ start() {
     ip netns exec "$NS" "$PYTHON" scripts/local-index.py serve build/local-index 8971 \
       >"$STATE/index.log" 2>&1 &
   fi
-  # Enterprise Gateway under its own hostname. It runs as root here, so root
-  # must not be an "unauthorized user"; list_kernels lets the tests see that
-  # nothing is left running.
+  # The gateway under its own hostname; list_kernels lets the tests see that
+  # nothing is left running there.
+  local cmd
+  if [ "$KIND" = kg ]; then
+    cmd=(kernelgateway --KernelGatewayApp.ip="$GPU_ADDR" --KernelGatewayApp.port="$PORT"
+      --JupyterWebsocketPersonality.list_kernels=True)
+  else
+    # It runs as root here, so root must not be an "unauthorized user".
+    cmd=(enterprisegateway --ip="$GPU_ADDR" --port="$PORT"
+      --EnterpriseGatewayApp.unauthorized_users='set()'
+      --EnterpriseGatewayApp.list_kernels=True)
+  fi
   ip netns exec "$NS" unshare --uts -- bash -c '
     hostname "$1"; shift
     exec "$@"' _ "$HOST_NAME" \
     env JUPYTER_PATH="$ROOT/$STATE" JUPYTER_RUNTIME_DIR="$ROOT/$STATE/runtime" \
-    JUPYTER_CONFIG_DIR="$ROOT/$STATE/config" \
-    "$ROOT/$VENV/bin/jupyter" enterprisegateway --ip="$GPU_ADDR" --port="$PORT" \
-    --EnterpriseGatewayApp.unauthorized_users='set()' \
-    --EnterpriseGatewayApp.list_kernels=True \
-    --EnterpriseGatewayApp.allowed_kernels='["torch-cpu", "no-torch", "gpu-install"]' \
+    JUPYTER_CONFIG_DIR="$ROOT/$STATE/config" JUPYTER_DATA_DIR="$ROOT/$STATE" \
+    "$ROOT/$VENV/bin/jupyter" "${cmd[@]}" \
     --MappingKernelManager.cull_idle_timeout=600 \
     --MappingKernelManager.cull_interval=30 \
     >"$STATE/gateway.log" 2>&1 &
   for _ in $(seq 300); do
     if "${lab[@]}" "$PYTHON" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' \
       "$URL/api/kernelspecs" >/dev/null 2>&1; then
-      log "Enterprise Gateway on $HOST_NAME at $URL"
+      log "$KIND gateway on $HOST_NAME at $URL"
       echo "$URL"
       return 0
     fi
     sleep 0.1
   done
-  log "Enterprise Gateway did not answer at $URL; its log:" >&2
+  log "the $KIND gateway did not answer at $URL; its log:" >&2
   tail -30 "$STATE/gateway.log" >&2 || true
   stop
   return 1

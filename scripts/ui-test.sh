@@ -44,7 +44,7 @@ CI="${CI:-1}" ../$T ui-test/galata env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL 
   npx playwright test "$@"
 
 # Kernels on another host: JupyterLab under /user/alice/, every kernel behind
-# the Enterprise Gateway of a "GPU host" in a network namespace
+# the Jupyter Kernel Gateway of a "GPU host" in a network namespace
 # (scripts/gateway.sh; needs root). GATEWAY_TESTS=0 skips it.
 if [ "${GATEWAY_TESTS:-1}" != 0 ] && [ $# = 0 ]; then
   cd ..

@@ -1,6 +1,6 @@
 /**
  * Galata against kernels on another host: JupyterLab under the base URL
- * /user/alice/ (as JupyterHub serves it), with every kernel on the Enterprise
+ * /user/alice/ (as JupyterHub serves it), with every kernel on the Jupyter Kernel
  * Gateway of scripts/gateway.sh (a network namespace with its own hostname).
  * scripts/ui-test.sh starts the gateway and sets GATEWAY_URL.
  */
