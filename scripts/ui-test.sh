@@ -29,6 +29,11 @@ build/test-envs/torch-cpu/bin/python -m ipykernel install --prefix .venv --name 
   --display-name "Python (torch 2.13.0+cpu)" >/dev/null
 build/test-envs/no-torch/bin/python -m ipykernel install --prefix .venv --name no-torch \
   --display-name "Python (no torch)" >/dev/null
+# The README's picture: the CUDA 13 build on this GPU-less machine (docs.spec.ts).
+if [ -x build/test-envs/torch-cu130/bin/python ]; then
+  build/test-envs/torch-cu130/bin/python -m ipykernel install --prefix .venv --name torch-cu130 \
+    --display-name "Python (torch 2.14.1+cu130)" >/dev/null
+fi
 # The install tests change their kernels' environments: make them afresh.
 $T ui-test/install-envs scripts/make-install-envs.sh
 # The local PyTorch index the install tests use (served by Playwright).

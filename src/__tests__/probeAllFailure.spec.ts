@@ -35,7 +35,10 @@ it('closes its notification with the error when loading fails', async () => {
   };
   const app = {
     // The launcher plugin scans the main area once the app is restored.
-    shell: { currentChanged: new Signal({}), widgets: () => [][Symbol.iterator]() },
+    shell: {
+      currentChanged: new Signal({}),
+      widgets: () => [][Symbol.iterator]()
+    },
     commands: new CommandRegistry(),
     restored: Promise.resolve(),
     serviceManager: { kernelspecs, kernels: { startNew } }

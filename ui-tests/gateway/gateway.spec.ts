@@ -46,7 +46,9 @@ async function shutdownAll(request: APIRequestContext) {
   for (const k of kernels as { id: string }[]) {
     await request.delete(`${BASE}api/kernels/${k.id}`);
   }
-  await expect.poll(() => gatewayKernels(request), { timeout: 30_000 }).toEqual([]);
+  await expect
+    .poll(() => gatewayKernels(request), { timeout: 30_000 })
+    .toEqual([]);
 }
 
 async function openPanel(page: IJupyterLabPageFixture) {
