@@ -91,9 +91,13 @@ function lineOf(text: string, pattern: RegExp): string {
  * does not raise, so the text decides.
  */
 export function readPipResult(text: string, errored = false): PipResult {
-  // ANSI colours from pip's rich output would break the patterns.
-  // eslint-disable-next-line no-control-regex
-  const clean = text.replace(/\x1b\[[0-9;]*m/g, '');
+  // ANSI colours from pip's rich output would break the patterns, and so
+  // would the progress lines uv redraws in a terminal (`!uv` runs in one):
+  // control sequences go, and each carriage return starts a line.
+  const clean = text
+    // eslint-disable-next-line no-control-regex
+    .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
+    .replace(/\r\n?/g, '\n');
   const done = /^Successfully installed (.+)$/m.exec(clean);
   const satisfied: string[] = [];
   const re = /^Requirement already satisfied: (\S+)/gm;

@@ -1,4 +1,4 @@
-import { expect, test } from '@jupyterlab/galata';
+import { expect, galata, test } from '@jupyterlab/galata';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -14,6 +14,15 @@ test.skip(
   ),
   'no torch-cu130 test environment (SKIP_CUDA_ENV=1)'
 );
+
+// The picture shows the public index's cell; the live check stays off so
+// the kernel never asks that index (tests talk to this machine only).
+test.use({
+  mockSettings: {
+    ...galata.DEFAULT_SETTINGS,
+    'jupyterlab-torch-doctor:plugin': { liveIndexCheck: false }
+  }
+});
 
 test('the README screenshot: panel and status item on a wrong-build kernel', async ({
   page

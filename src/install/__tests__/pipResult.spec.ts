@@ -37,6 +37,9 @@ describe('readPipResult', () => {
       expect(r.installed).toContain('torch-2.13.0+cpu');
       expect(r.installed).toHaveLength(10);
     }
+    // The same in a terminal, as `!uv` runs it: colours and progress lines.
+    const tty = readPipResult(pip('uv-success-tty'));
+    expect(tty.ok && tty.installed).toEqual(r.ok && r.installed);
     expect(readPipResult(pip('uv-satisfied'))).toMatchObject({
       ok: true,
       installed: []
