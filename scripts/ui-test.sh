@@ -45,8 +45,11 @@ if [ ! -f node_modules/.installed ] || [ package-lock.json -nt node_modules/.ins
   touch node_modules/.installed
 fi
 # A clean pip, as on a user's machine: only the index the cell names.
+# The gateway suite below runs even when this one fails; the exit status
+# reports both.
+rc=0
 CI="${CI:-1}" ../$T ui-test/galata env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL -u PIP_INDEX_URL \
-  npx playwright test "$@"
+  npx playwright test "$@" || rc=$?
 
 # Kernels on another host: JupyterLab under /user/alice/, every kernel behind
 # the Jupyter Kernel Gateway of a "GPU host" in a network namespace
@@ -60,5 +63,6 @@ if [ "${GATEWAY_TESTS:-1}" != 0 ] && [ $# = 0 ]; then
   export GATEWAY_URL
   cd ui-tests
   CI="${CI:-1}" ../$T ui-test/galata-gateway env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL -u PIP_INDEX_URL \
-    npx playwright test -c playwright.gateway.config.js
+    npx playwright test -c playwright.gateway.config.js || rc=$?
 fi
+exit $rc
