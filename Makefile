@@ -46,7 +46,10 @@ build-prod: setup
 
 # Develop mode: the package is importable and the labextension is a symlink
 # to the source build, so `npm run watch` changes show up on reload.
-develop: build
+# DEVELOP_BUILD= links whatever build is there (make test: the prod build of
+# the isolation check, so the labextension is built once).
+DEVELOP_BUILD ?= build
+develop: $(DEVELOP_BUILD) setup
 	@if ! $(BIN)/python -c 'import jupyterlab_torch_doctor' 2>/dev/null; then \
 	  $(BIN)/python -m pip install -q --no-build-isolation --no-deps -e . $(QUIET_PIP); fi
 	$(BIN)/jupyter labextension develop . --overwrite >/dev/null
@@ -79,8 +82,21 @@ isolation: wheel
 ui-test: develop
 	scripts/ui-test.sh
 
-# pytest runs last so that its summary line closes the output.
-test: lint jest isolation ui-test pytest
+# Each part prints its time (scripts/timed.sh); the table before pytest sums
+# them. pytest runs last so that its summary line closes the output.
+TIMED := scripts/timed.sh
+SUBMAKE := $(MAKE) --no-print-directory
+test:
+	@$(TIMED) --reset
+	@$(TIMED) setup-python $(SUBMAKE) $(VENV)/.installed
+	@$(TIMED) setup-npm $(SUBMAKE) node_modules/.installed
+	@$(TIMED) test-envs $(SUBMAKE) test-envs
+	@$(TIMED) lint $(SUBMAKE) lint
+	@$(TIMED) jest $(SUBMAKE) jest
+	@$(TIMED) isolation $(SUBMAKE) isolation
+	@$(TIMED) ui-test $(SUBMAKE) ui-test DEVELOP_BUILD=
+	@$(TIMED) --summary
+	@$(SUBMAKE) pytest
 
 bench: develop test-envs
 	npm run bench:probe

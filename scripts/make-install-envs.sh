@@ -10,8 +10,17 @@
 #                    works in another notebook
 #   install-restart  ipykernel only: a restart while pip runs
 #   install-protect  ipykernel only: verify, Protect, a refused install, Unprotect
+#   install-uv       made by uv, without pip: the plan's `uv pip install` cell
+#   gpu-install      (only with the argument gpu-install) the install kernel of
+#                    the remote "GPU host", scripts/gateway.sh
 # Their kernels read no pip configuration (PIP_CONFIG_FILE=/dev/null), so
 # pip sees only the index the install cell names, as on a user's machine.
+#
+# Each is a copy of a ready test environment (scripts/make-test-envs.sh):
+# no-torch for "ipykernel only", cu130-broken for the CUDA build without its
+# libraries. A copied venv works when run as bin/python; the scripts in bin/
+# get their new path in the first line. Copying takes seconds where six
+# `pip install` runs took a minute or more.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PIP_RETRIES="${PIP_RETRIES:-0}" PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -19,12 +28,30 @@ PYTHON="${PYTHON:-python3}"
 ROOT=build/install-envs
 pip_q() { "$@" 2>&1 | { grep -v 'neither a file nor a directory' || true; }; }
 
+TEST_ENVS="${TEST_ENVS:-build/test-envs}"
+
+# copy_env SOURCE DIR: a venv copy that runs as DIR/bin/python. Hard links
+# where the file system allows (pip replaces files, it never writes into
+# them, so the shared source stays as it was), else a plain copy.
+copy_env() {
+  local src dest=$2
+  src=$(cd "$1" && pwd -P)
+  rm -rf "$dest"
+  mkdir -p "$(dirname "$dest")"
+  cp -al "$src" "$dest" 2>/dev/null || { rm -rf "$dest"; cp -a "$src" "$dest"; }
+  rm -f "$dest/.ready"
+  local abs
+  abs=$(cd "$dest" && pwd)
+  # Entry-point scripts name their interpreter by absolute path.
+  grep -lZ "^#!$src/bin/python" "$dest"/bin/* 2>/dev/null \
+    | xargs -0 -r sed -i "1s|^#!$src/|#!$abs/|"
+  # Other venvs' own paths (activate scripts) are not used by the tests.
+}
+
 make_env() {
-  local name=$1 display=$2; shift 2
-  local dir="$ROOT/$name"
-  rm -rf "$dir"
-  "$PYTHON" -m venv "$dir"
-  pip_q "$dir/bin/python" -m pip install -q ipykernel
+  local name=$1 display=$2 source=$3; shift 3
+  local dir="$ROOT/$name" start=$SECONDS
+  copy_env "$TEST_ENVS/$source" "$dir"
   "$@" "$dir/bin/python"
   "$dir/bin/python" -m ipykernel install --prefix .venv --name "$name" \
     --display-name "$display" >/dev/null 2>&1
@@ -36,23 +63,27 @@ spec = json.load(open(path))
 spec["env"] = {"PIP_CONFIG_FILE": os.devnull, "PIP_RETRIES": "1"}
 json.dump(spec, open(path, "w"), indent=1)
 PY
-  echo "install env $name: ready"
+  echo "install env $name: ready ($((SECONDS - start)) s)"
 }
 
 none() { :; }
-cuda_no_libs() {
-  pip_q "$1" -m pip install -q --no-deps "torch==2.14.1"
-  pip_q "$1" -m pip install -q filelock sympy networkx jinja2 fsspec typing-extensions setuptools \
-    | { grep -v -e "dependency resolver" -e " requires " || true; }
-}
 
-make_env install-fresh "Python (install: fresh)" none
-make_env install-switch "Python (install: switch)" cuda_no_libs
-make_env install-fail "Python (install: fail)" none
-make_env install-console "Python (install: console)" none
-make_env install-records "Python (install: records)" none
-make_env install-restart "Python (install: restart)" none
-make_env install-protect "Python (install: protect)" none
+# `make-install-envs.sh gpu-install`: only the install kernel of the remote
+# "GPU host" (scripts/gateway.sh registers it with the gateway, not here).
+if [ "${1:-}" = gpu-install ]; then
+  copy_env "$TEST_ENVS/no-torch" "$ROOT/gpu-install"
+  echo "install env gpu-install: ready"
+  exit 0
+fi
+
+make_env install-fresh "Python (install: fresh)" no-torch none
+# torch 2.14.1 (the CUDA build) --no-deps and its pure-Python requirements.
+make_env install-switch "Python (install: switch)" cu130-broken none
+make_env install-fail "Python (install: fail)" no-torch none
+make_env install-console "Python (install: console)" no-torch none
+make_env install-records "Python (install: records)" no-torch none
+make_env install-restart "Python (install: restart)" no-torch none
+make_env install-protect "Python (install: protect)" no-torch none
 # PIP_CONFIG_FILE=/dev/null would switch off every config file, the per-environment one
 # that Protect writes too: this kernel's pip reads an empty file in its place (so no user
 # config either), then the environment's own.
@@ -65,3 +96,36 @@ spec = json.load(open(path))
 spec["env"]["PIP_CONFIG_FILE"] = os.path.join(env, "empty-pip.conf")
 json.dump(spec, open(path, "w"), indent=1)
 PY
+
+# install-uv: a venv made by uv (its pyvenv.cfg names uv), without pip. The
+# packages of no-torch (ipykernel and its requirements) less pip are linked
+# in, so nothing is downloaded; the test's uv cell installs torch from the
+# local index only.
+make_uv_env() {
+  local dir="$ROOT/install-uv" start=$SECONDS src site
+  local uv="${UV:-$(command -v uv || echo .venv/bin/uv)}"
+  src=$(cd "$TEST_ENVS/no-torch" && pwd -P)
+  rm -rf "$dir"
+  "$uv" venv -q --python "$(readlink -f "$src/bin/python")" "$dir"
+  site=$("$dir/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+  for f in "$src"/lib/python3*/site-packages/*; do
+    case "$(basename "$f")" in pip | pip-*.dist-info | _distutils_hack | distutils-precedence.pth) continue ;; esac
+    cp -al "$f" "$site/" 2>/dev/null || cp -a "$f" "$site/"
+  done
+  if "$dir/bin/python" -c 'import pip' 2>/dev/null; then
+    echo "install env install-uv: pip is importable" >&2
+    return 1
+  fi
+  "$dir/bin/python" -m ipykernel install --prefix .venv --name install-uv \
+    --display-name "Python (install: uv)" >/dev/null 2>&1
+  .venv/bin/python - <<'PY'
+import json, os
+path = os.path.join(".venv", "share", "jupyter", "kernels", "install-uv", "kernel.json")
+spec = json.load(open(path))
+# uv reads no configuration either; it must find torch on the cell's index only.
+spec["env"] = {"PIP_CONFIG_FILE": os.devnull, "UV_NO_CONFIG": "1"}
+json.dump(spec, open(path, "w"), indent=1)
+PY
+  echo "install env install-uv: ready ($((SECONDS - start)) s)"
+}
+make_uv_env

@@ -18,12 +18,13 @@ make_env() {
   local name=$1; shift
   local dir="$ROOT/$name"
   if [ -f "$dir/.ready" ]; then return 0; fi
+  local start=$SECONDS
   rm -rf "$dir"
   "$PYTHON" -m venv "$dir"
   pip_q "$dir/bin/python" -m pip install -q ipykernel
   "$@" "$dir/bin/python"
   touch "$dir/.ready"
-  echo "test env $name: ready"
+  echo "test env $name: ready ($((SECONDS - start)) s)"
 }
 
 pure_deps="filelock sympy networkx jinja2 fsspec typing-extensions setuptools"

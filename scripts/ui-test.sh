@@ -22,22 +22,47 @@ if [ ! -x "$CHROMIUM" ]; then
   fi
 fi
 
+T=scripts/timed.sh
 scripts/make-test-envs.sh
 # Kernels of the probe and badge tests, registered in .venv.
 build/test-envs/torch-cpu/bin/python -m ipykernel install --prefix .venv --name torch-cpu \
   --display-name "Python (torch 2.13.0+cpu)" >/dev/null
 build/test-envs/no-torch/bin/python -m ipykernel install --prefix .venv --name no-torch \
   --display-name "Python (no torch)" >/dev/null
+# The README's picture: the CUDA 13 build on this GPU-less machine (docs.spec.ts).
+if [ -x build/test-envs/torch-cu130/bin/python ]; then
+  build/test-envs/torch-cu130/bin/python -m ipykernel install --prefix .venv --name torch-cu130 \
+    --display-name "Python (torch 2.14.1+cu130)" >/dev/null
+fi
 # The install tests change their kernels' environments: make them afresh.
-scripts/make-install-envs.sh
+$T ui-test/install-envs scripts/make-install-envs.sh
 # The local PyTorch index the install tests use (served by Playwright).
-"${PYTHON:-python3}" scripts/local-index.py build build/local-index
+$T ui-test/local-index "${PYTHON:-python3}" scripts/local-index.py build build/local-index
 
 cd ui-tests
 if [ ! -f node_modules/.installed ] || [ package-lock.json -nt node_modules/.installed ]; then
-  npm ci --no-audit --no-fund
+  ../$T ui-test/npm-ci npm ci --no-audit --no-fund
   touch node_modules/.installed
 fi
 # A clean pip, as on a user's machine: only the index the cell names.
-CI="${CI:-1}" env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL -u PIP_INDEX_URL \
-  npx playwright test "$@"
+# The gateway suite below runs even when this one fails; the exit status
+# reports both.
+rc=0
+CI="${CI:-1}" ../$T ui-test/galata env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL -u PIP_INDEX_URL \
+  npx playwright test "$@" || rc=$?
+
+# Kernels on another host: JupyterLab under /user/alice/, every kernel behind
+# the Jupyter Kernel Gateway of a "GPU host" in a network namespace
+# (scripts/gateway.sh; needs root). GATEWAY_TESTS=0 skips it.
+if [ "${GATEWAY_TESTS:-1}" != 0 ] && [ $# = 0 ]; then
+  cd ..
+  $T ui-test/gateway-setup scripts/gateway.sh setup
+  trap 'scripts/gateway.sh stop' EXIT
+  trap 'exit 130' INT TERM
+  GATEWAY_URL=$(scripts/gateway.sh start | tail -1)
+  export GATEWAY_URL
+  cd ui-tests
+  CI="${CI:-1}" ../$T ui-test/galata-gateway env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL -u PIP_INDEX_URL \
+    npx playwright test -c playwright.gateway.config.js || rc=$?
+fi
+exit $rc

@@ -9,6 +9,9 @@ const PORT = process.env.GALATA_PORT || '18888';
 
 module.exports = {
   ...baseConfig,
+  // The kernels-on-another-host suite (gateway/) has its own config,
+  // playwright.gateway.config.js, and its own server.
+  testDir: './tests',
   timeout: 120 * 1000,
   retries: process.env.CI ? 1 : 0,
   reporter: [[process.env.CI ? 'list' : 'list'], ['html', { open: 'never' }]],

@@ -34,7 +34,11 @@ it('closes its notification with the error when loading fails', async () => {
     ready: Promise.resolve()
   };
   const app = {
-    shell: { currentChanged: new Signal({}), widgets: () => [] },
+    // The launcher plugin scans the main area once the app is restored.
+    shell: {
+      currentChanged: new Signal({}),
+      widgets: () => [][Symbol.iterator]()
+    },
     commands: new CommandRegistry(),
     restored: Promise.resolve(),
     serviceManager: { kernelspecs, kernels: { startNew } }

@@ -76,7 +76,7 @@ const FAILURES: [PipFailure, RegExp, IMessage][] = [
   ],
   [
     'no-match',
-    /No matching distribution found for|Could not find a version that satisfies the requirement/i,
+    /No matching distribution found for|Could not find a version that satisfies the requirement|there is no version of \S+ and you require/i,
     msg('The index has no wheel of that version for this Python and platform.')
   ],
   [
@@ -117,9 +117,13 @@ function lineOf(text: string, pattern: RegExp): string {
  * does not raise, so the text decides.
  */
 export function readPipResult(text: string, errored = false): PipResult {
-  // ANSI colours from pip's rich output would break the patterns.
-  // eslint-disable-next-line no-control-regex
-  const clean = text.replace(/\x1b\[[0-9;]*m/g, '');
+  // ANSI colours from pip's rich output would break the patterns, and so
+  // would the progress lines uv redraws in a terminal (`!uv` runs in one):
+  // control sequences go, and each carriage return starts a line.
+  const clean = text
+    // eslint-disable-next-line no-control-regex
+    .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
+    .replace(/\r\n?/g, '\n');
   const done = /^Successfully installed (.+)$/m.exec(clean);
   const satisfied: string[] = [];
   const re = /^Requirement already satisfied: (\S+)/gm;
@@ -139,6 +143,24 @@ export function readPipResult(text: string, errored = false): PipResult {
       alreadySatisfied: satisfied,
       warnings
     };
+  }
+  // `uv pip install` (the cell for an environment without pip): "Installed
+  // N packages in …" then one " + name==version" line each; "Checked N
+  // packages" when there was nothing to do.
+  if (!errored && /^Installed \d+ packages? in /m.test(clean)) {
+    const installed: string[] = [];
+    const plus = /^ \+ (\S+?)==(\S+)\s*$/gm;
+    for (let m = plus.exec(clean); m; m = plus.exec(clean)) {
+      installed.push(`${m[1]}-${m[2]}`);
+    }
+    return { ok: true, installed, alreadySatisfied: satisfied, warnings };
+  }
+  if (
+    !errored &&
+    /^(Checked|Audited) \d+ packages? in /m.test(clean) &&
+    !/^error:/m.test(clean)
+  ) {
+    return { ok: true, installed: [], alreadySatisfied: satisfied, warnings };
   }
   for (const [reason, pattern, message] of FAILURES) {
     if (pattern.test(clean)) {

@@ -147,7 +147,15 @@ export function statusSummary(
   const head = torch
     ? trans.__('torch %1', torch.build_version)
     : trans.__('no torch');
-  const title = advice ? `${tr(trans, advice.summary)} ${when}` : when;
+  // Where the kernel runs: another host's name for a kernel behind a
+  // gateway, with the interpreter the probe ran in.
+  const host = report.environment?.hostname;
+  const where =
+    host && report.python?.executable
+      ? ' ' + trans.__('Kernel on %1: %2.', host, report.python.executable)
+      : '';
+  const title =
+    (advice ? `${tr(trans, advice.summary)} ${when}` : when) + where;
   if (!advice) {
     return { text: head, title, level: 'info' };
   }

@@ -30,6 +30,26 @@ describe('readPipResult', () => {
     }
   });
 
+  it('reads uv’s install output (an environment made by uv, without pip)', () => {
+    const r = readPipResult(pip('uv-success'));
+    expect(r.ok).toBe(true);
+    if (r.ok) {
+      expect(r.installed).toContain('torch-2.13.0+cpu');
+      expect(r.installed).toHaveLength(10);
+    }
+    // The same in a terminal, as `!uv` runs it: colours and progress lines.
+    const tty = readPipResult(pip('uv-success-tty'));
+    expect(tty.ok && tty.installed).toEqual(r.ok && r.installed);
+    expect(readPipResult(pip('uv-satisfied'))).toMatchObject({
+      ok: true,
+      installed: []
+    });
+    expect(readPipResult(pip('uv-nomatch'))).toMatchObject({
+      ok: false,
+      reason: 'no-match'
+    });
+  });
+
   it('takes "Requirement already satisfied" for the exact pin as success', () => {
     const r = readPipResult(pip('satisfied'));
     expect(r).toMatchObject({ ok: true, installed: [] });

@@ -46,6 +46,16 @@ describe('statusSummary', () => {
     expect(s?.title).toContain('Probed at');
   });
 
+  it('names the host and interpreter of the kernel in the tooltip', () => {
+    const report = loadBase('real-torch-cpu');
+    report.environment.hostname = 'gpu-node-1';
+    report.python.executable = '/opt/envs/torch/bin/python';
+    const s = text(reportState(report));
+    expect(s?.title).toContain(
+      'Kernel on gpu-node-1: /opt/envs/torch/bin/python.'
+    );
+  });
+
   it('names every probe state', () => {
     const base = { ...NO_KERNEL, kernelId: 'k', kernelDisplayName: 'K' };
     expect(text({ ...base, phase: 'idle' })?.text).toBe('torch: ?');
