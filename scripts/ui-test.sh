@@ -57,7 +57,8 @@ CI="${CI:-1}" ../$T ui-test/galata env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL 
 if [ "${GATEWAY_TESTS:-1}" != 0 ] && [ $# = 0 ]; then
   cd ..
   $T ui-test/gateway-setup scripts/gateway.sh setup
-  trap 'scripts/gateway.sh stop' EXIT
+  # An absolute path: the trap runs after the cd into ui-tests below.
+  trap "$PWD/scripts/gateway.sh stop" EXIT
   trap 'exit 130' INT TERM
   GATEWAY_URL=$(scripts/gateway.sh start | tail -1)
   export GATEWAY_URL

@@ -8,6 +8,8 @@ const main = require('./playwright.config');
 
 const BASE_URL = '/user/alice/';
 const GATEWAY_URL = process.env.GATEWAY_URL || 'http://10.213.14.2:8889';
+// The port of jupyter_server_test_config.py (never a jest server's 8888).
+const PORT = process.env.GALATA_PORT || '18888';
 
 module.exports = {
   ...main,
@@ -16,7 +18,7 @@ module.exports = {
   workers: 1,
   use: {
     ...main.use,
-    baseURL: `http://localhost:8888${BASE_URL.replace(/\/$/, '')}`
+    baseURL: `http://localhost:${PORT}${BASE_URL.replace(/\/$/, '')}`
   },
   webServer: [
     {
@@ -25,7 +27,7 @@ module.exports = {
         `--ServerApp.base_url=${BASE_URL} --gateway-url=${GATEWAY_URL} ` +
         // A kernel the gateway loses is noticed within seconds.
         `--GatewayClient.request_timeout=60`,
-      url: `http://localhost:8888${BASE_URL}lab`,
+      url: `http://localhost:${PORT}${BASE_URL}lab`,
       timeout: 120 * 1000,
       reuseExistingServer: !process.env.CI
     }

@@ -2,7 +2,7 @@ import { expect, test as base } from '@jupyterlab/galata';
 import * as path from 'path';
 
 /** The page's server: JupyterLab under a base URL, as JupyterHub serves it. */
-export const BASE = 'http://localhost:8888/user/alice/';
+export const BASE = `http://localhost:${process.env.GALATA_PORT || '18888'}/user/alice/`;
 /** The Kernel Gateway on the "GPU host" (scripts/gateway.sh). */
 export const GATEWAY = process.env.GATEWAY_URL || 'http://10.213.14.2:8889';
 /** The GPU host's name (unshare --uts in scripts/gateway.sh). */

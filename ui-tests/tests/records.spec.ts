@@ -222,9 +222,10 @@ test.describe('an index that never answers', () => {
       .toEqual(['42\n']);
     // The check, with its 30 s deadline, runs outside the kernel.
     expect(Date.now() - started).toBeLessThan(5_000);
-    // After the 30 s deadline: the panel says why, the plan says so too.
+    // Its requests time out (or the 30 s deadline passes): the panel says
+    // why, the plan says so too.
     await expect(panel.locator('.jp-TorchDoctor-live')).toHaveText(
-      'The index did not answer within 30 s. The plans come from the release data.',
+      /^The index did not answer.* The plans come from the release data\.$/,
       { timeout: 60_000 }
     );
     await expect(plan).toContainText('could not be reached to confirm torch');
