@@ -17,6 +17,7 @@ import type {
   IProbeState,
   ITorchDoctorModel
 } from '../tokens';
+import { noKernelState } from '../record';
 
 const GOLDEN = path.join(__dirname, '..', 'advice', 'golden');
 
@@ -72,20 +73,8 @@ export function reportState(
   };
 }
 
-/** The state with no kernel. */
-export const NO_KERNEL: IProbeState = {
-  phase: 'no-kernel',
-  kernelId: null,
-  kernelDisplayName: null,
-  kernelName: null,
-  outcome: null,
-  advice: null,
-  probedAt: null,
-  install: null,
-  protect: null,
-  regression: null,
-  live: null
-};
+/** The state with no kernel: the model's own. */
+export const NO_KERNEL: IProbeState = noKernelState();
 
 /** A model stand-in whose state and settings the test sets. */
 export class FakeModel implements ITorchDoctorModel {
