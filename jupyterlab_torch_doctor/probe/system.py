@@ -6,8 +6,10 @@ import re
 import shutil
 import socket
 import sys
+import sysconfig
 
 from .core import _has_module
+from .tags import install_tags
 
 
 def python_info(p):
@@ -16,8 +18,10 @@ def python_info(p):
     return {"executable": sys.executable, "version": platform.python_version(),
             "implementation": platform.python_implementation(), "tag": tag,
             "bits": 64 if sys.maxsize > 2**32 else 32,
-            "free_threaded": bool(getattr(sys, "_is_gil_enabled", lambda: True)() is False),
-            "prefix": sys.prefix, "base_prefix": sys.base_prefix}
+            # The build (what wheels it takes), not whether PYTHON_GIL=1 turned the GIL back on.
+            "free_threaded": bool(sysconfig.get_config_var("Py_GIL_DISABLED")),
+            "prefix": sys.prefix, "base_prefix": sys.base_prefix,
+            "tags": p.guard("tags", install_tags, None, p)}
 
 
 def platform_info(p):
