@@ -104,8 +104,11 @@ def hints(p):
     wsl = "microsoft" in osrel or "WSL_DISTRO_NAME" in env
     tegra = p.read("/etc/nv_tegra_release")
     model = (p.read("/proc/device-tree/model") or "").strip("\x00\n ")
+    # Carrier boards and some dev kits ("NVIDIA Orin Nano Developer Kit") do not say "jetson";
+    # the SoC in the device tree's compatible list (NUL-separated) does: nvidia,tegra234.
+    compatible = (p.read("/proc/device-tree/compatible") or "").split("\x00")
     jetson = None
-    if tegra is not None or "jetson" in model.lower():
+    if tegra is not None or "jetson" in model.lower() or any(c.startswith("nvidia,tegra") for c in compatible):
         first = (tegra or "").splitlines()
         jetson = {"model": model or None, "l4t": first[0].strip() if first else None}
     managed = None
