@@ -6,7 +6,7 @@ import os
 import re
 import sys
 
-from .core import _norm, _read_text
+from .core import _norm, _read_json, _read_text
 
 TRIO = ("torch", "torchvision", "torchaudio")
 # Packages whose builds are tied to one CUDA (or ROCm) and break when torch changes.
@@ -52,7 +52,24 @@ def package(name, entry):
             "local": full.split("+", 1)[1] if "+" in full else None, **text,
             "version_file": bool(build), "installer": (installer or "").strip() or None,
             "conda": _conda_record(name), "location": site,
-            "requires": [r for r in meta.get("Requires-Dist", []) if "extra ==" not in r][:60]}
+            "requires": [r for r in meta.get("Requires-Dist", []) if "extra ==" not in r][:60],
+            "variant": _variant(info_dir, full)}
+
+
+def _variant(info_dir, full):
+    """PEP 825 (provisional) *.dist-info/variant.json: its label and 'namespace :: feature :: value' list."""
+    data = _read_json(os.path.join(info_dir, "variant.json"))
+    variants = data.get("variants") if isinstance(data, dict) else None
+    if not isinstance(variants, dict) or not variants:
+        return None
+    # A wheel's variant.json has one entry, its label; with several, the local tag may name it.
+    label = next(iter(variants)) if len(variants) == 1 else full.partition("+")[2] if full.partition("+")[2] \
+        in variants else None
+    props = variants.get(label) if label else None
+    return {"label": label, "properties": [f"{ns} :: {feat} :: {v}" for ns, feats in props.items()
+                                           if isinstance(feats, dict) for feat, vals in feats.items()
+                                           if isinstance(vals, list) for v in vals][:32]
+            if isinstance(props, dict) else []}
 
 
 def _dist_index():
