@@ -57,19 +57,17 @@ def package(name, entry):
 
 
 def _variant(info_dir, full):
-    """PEP 825 (provisional) *.dist-info/variant.json: its label and 'namespace :: feature :: value' list."""
-    data = _read_json(os.path.join(info_dir, "variant.json"))
-    variants = data.get("variants") if isinstance(data, dict) else None
-    if not isinstance(variants, dict) or not variants:
+    """PEP 825 (provisional) *.dist-info/variant.json: its label and 'namespace :: feature :: value' list.
+
+    A wheel's file has one entry, its label; with several, the local tag may name one.
+    """
+    try:
+        v, local = _read_json(os.path.join(info_dir, "variant.json"))["variants"], full.partition("+")[2]
+        label = next(iter(v)) if len(v) == 1 else local if local in v else None
+        return {"label": label, "properties": [f"{n} :: {f} :: {x}" for n, fs in (v[label] if label else {}).items()
+                                               for f, xs in fs.items() for x in xs if isinstance(x, str)][:32]}
+    except (TypeError, KeyError, AttributeError, StopIteration):
         return None
-    # A wheel's variant.json has one entry, its label; with several, the local tag may name it.
-    label = next(iter(variants)) if len(variants) == 1 else full.partition("+")[2] if full.partition("+")[2] \
-        in variants else None
-    props = variants.get(label) if label else None
-    return {"label": label, "properties": [f"{ns} :: {feat} :: {v}" for ns, feats in props.items()
-                                           if isinstance(feats, dict) for feat, vals in feats.items()
-                                           if isinstance(vals, list) for v in vals][:32]
-            if isinstance(props, dict) else []}
 
 
 def _dist_index():

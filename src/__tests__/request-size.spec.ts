@@ -8,7 +8,6 @@ import { buildRequest } from '../probe/code';
 describe('the quick probe request', () => {
   it('is at most 12 000 bytes', () => {
     const bytes = Buffer.byteLength(buildRequest('quick', {}), 'utf-8');
-    console.log(`quick probe request: ${bytes} bytes`);
     expect(bytes).toBeLessThanOrEqual(12000);
   });
 });
