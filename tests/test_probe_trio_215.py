@@ -4,8 +4,9 @@ tests/fixtures/site-torch-2.15.0-trio/ holds the files PyPI's wheels installed (
 how): torch 2.15.0+cu132, torchvision 0.29.2+cu132 and torchaudio 2.11.1+cu132 for Linux x86_64 cp311.
 Also PEP 825's variant.json (tests/fixtures/torch-variant-cu129.variant.json, from WheelNext's index).
 
-`python tests/test_probe_trio_215.py --write-base FILE` writes the golden base of this trio on a
-fixture RTX 4090 (driver 580.95.05: sysfs, procfs and nvidia-smi as the driver writes them).
+`python tests/test_probe_trio_215.py --write-base FILE`, then `npx prettier --write FILE`, writes the
+golden base of this trio on a fixture RTX 4090 (driver 580.95.05: sysfs, procfs and nvidia-smi as the
+driver writes them).
 """
 
 import json
