@@ -185,3 +185,13 @@ def test_a_model_without_jetson_and_no_tegra_compatible_is_not_a_jetson(tmp_path
     write(tmp_path, "/proc/device-tree/model", model)
     write(tmp_path, "/proc/device-tree/compatible", "raspberrypi,5-model-b\x00brcm,bcm2712\x00")
     assert hints(Probe(root=str(tmp_path)))["jetson"] is None
+
+
+def test_a_jetson_known_by_its_compatible_list_has_an_l4t_driver(tmp_path, monkeypatch):
+    """No /etc/nv_tegra_release (a container without L4T's files): the Tegra module is still no desktop driver."""
+    monkeypatch.setenv("PATH", clean_path(tmp_path / "bin"))
+    line = [ln for ln in real("jetson-proc-driver-nvidia-version.txt").splitlines() if ln.startswith("NVRM")][1]
+    write(tmp_path, "/proc/driver/nvidia/version", line + "\n")
+    write(tmp_path, "/proc/device-tree/compatible", device_tree()[1])
+    nv = nvidia(Probe(root=str(tmp_path)))
+    assert (nv["driver"], nv["driver_source"]) == ("540.4.0", "l4t")

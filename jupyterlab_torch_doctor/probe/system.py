@@ -88,6 +88,12 @@ def _no_hints():
     return {"container": [], "wsl": False, "jetson": None, "managed": None}
 
 
+def tegra_soc(p):
+    """Carrier boards and some dev kits ("NVIDIA Orin Nano Developer Kit") do not say "jetson" in their
+    model; the SoC in the device tree's compatible list (NUL-separated) does: nvidia,tegra234."""
+    return any(c.startswith("nvidia,tegra") for c in (p.read("/proc/device-tree/compatible") or "").split("\0"))
+
+
 def hints(p):
     env = os.environ
     container = []
@@ -104,11 +110,8 @@ def hints(p):
     wsl = "microsoft" in osrel or "WSL_DISTRO_NAME" in env
     tegra = p.read("/etc/nv_tegra_release")
     model = (p.read("/proc/device-tree/model") or "").strip("\x00\n ")
-    # Carrier boards and some dev kits ("NVIDIA Orin Nano Developer Kit") do not say "jetson";
-    # the SoC in the device tree's compatible list (NUL-separated) does: nvidia,tegra234.
-    compatible = (p.read("/proc/device-tree/compatible") or "").split("\x00")
     jetson = None
-    if tegra is not None or "jetson" in model.lower() or any(c.startswith("nvidia,tegra") for c in compatible):
+    if tegra is not None or "jetson" in model.lower() or tegra_soc(p):
         first = (tegra or "").splitlines()
         jetson = {"model": model or None, "l4t": first[0].strip() if first else None}
     managed = None
