@@ -11,9 +11,9 @@ runs the loader named by sys.executable's ELF PT_INTERP and reads its version
 from stderr, this reads the same version string from the loader's file.
 Left out: the PEP 600 `_manylinux` module (never imported in a kernel),
 macOS 10.16 as reported by Pythons built with an SDK before 11 (packaging
-re-runs Python to learn the real version), Pythons before 3.8, and
-interpreters other than CPython or 32-bit ones (tags null: torch ships no
-wheel for them).
+re-runs Python to learn the real version), iOS and Android (their sysconfig
+platform only), Pythons before 3.8, and interpreters other than CPython or
+32-bit ones (tags null). torch ships no wheel for any of these.
 """
 
 import os
