@@ -13,7 +13,8 @@ Left out: the PEP 600 `_manylinux` module (never imported in a kernel),
 macOS 10.16 as reported by Pythons built with an SDK before 11 (packaging
 re-runs Python to learn the real version), iOS and Android (their sysconfig
 platform only), Pythons before 3.8, and interpreters other than CPython or
-32-bit ones (tags null). torch ships no wheel for any of these.
+32-bit ones (tags null). Apart from the `_manylinux` module (a distro's opt-out),
+torch ships no wheel for any of these (macOS x86_64 wheels ended with 2.2).
 """
 
 import os
