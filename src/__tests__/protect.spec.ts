@@ -247,7 +247,9 @@ describe('ProtectFlow', () => {
       after: cpu(protection())
     });
     expect(await flow.protect('k1')).toBe(true);
-    expect(h.ran[0]).toContain('_torch_doctor_protect(["torch==2.13.0+cpu"])');
+    expect(h.ran[0]).toContain(
+      '_torch_doctor_protection("protect", ["torch==2.13.0+cpu"])'
+    );
     expect(statuses.map(s => `${s.action}:${s.step}`)).toEqual([
       'protect:running',
       'protect:done'
@@ -290,7 +292,7 @@ describe('ProtectFlow', () => {
       }
     });
     expect(await ok.flow.unprotect('k1')).toBe(true);
-    expect(ok.h.ran[0]).toContain('_torch_doctor_unprotect()');
+    expect(ok.h.ran[0]).toContain('_torch_doctor_protection("unprotect")');
     expect(ok.statuses.map(s => s.step)).toEqual(['running', 'done']);
   });
 });
