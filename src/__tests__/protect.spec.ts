@@ -209,7 +209,9 @@ describe('ProtectFlow', () => {
       model.set({ protect: s });
     };
     model.sessionOf = () => ({}) as any;
-    (model as any).probe = async () => {
+    const probes: object[] = [];
+    (model as any).probe = async (o: object) => {
+      probes.push(o);
       model.set({
         outcome: {
           kind: 'report',
@@ -228,7 +230,14 @@ describe('ProtectFlow', () => {
       offerNewNotebook: async () => undefined,
       notify: (_, m) => notes.push(m)
     };
-    return { flow: new ProtectFlow(model, ui), model, h, statuses, notes };
+    return {
+      flow: new ProtectFlow(model, ui),
+      model,
+      h,
+      statuses,
+      notes,
+      probes
+    };
   }
 
   it('inserts the cell, and runs nothing when the user cancels', async () => {
@@ -242,11 +251,13 @@ describe('ProtectFlow', () => {
   });
 
   it('runs after confirmation and reads the protection from the new report', async () => {
-    const { flow, h, statuses } = setup({
+    const { flow, h, statuses, probes } = setup({
       confirm: true,
       after: cpu(protection())
     });
     expect(await flow.protect('k1')).toBe(true);
+    // A new probe, sent after the cell: one in flight read the old files.
+    expect(probes).toEqual([{ kernelId: 'k1', fresh: true }]);
     expect(h.ran[0]).toContain(
       '_torch_doctor_protection("protect", ["torch==2.13.0+cpu"])'
     );

@@ -162,8 +162,9 @@ export class ProtectFlow {
         );
         return false;
       }
-      // The report, not the cell's own print, says what pip will see.
-      const after = await this._model.probe({ kernelId });
+      // The report, not the cell's own print, says what pip will see: a
+      // fresh probe, sent after the cell (one in flight read the old files).
+      const after = await this._model.probe({ kernelId, fresh: true });
       const prot = protectionOf(after?.kind === 'report' ? after.report : null);
       return this._settle(kernelId, action, prot);
     } finally {

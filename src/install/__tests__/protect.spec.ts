@@ -122,6 +122,29 @@ describe('the cells', () => {
     );
   });
 
+  it('are exactly the cells pytest runs (one Python source, tests/test_protect_cells.py)', () => {
+    const two = ['torch==2.13.0+cpu', 'torchvision==0.28.0+cpu'];
+    const bundler = path.join(
+      ROOT,
+      'jupyterlab_torch_doctor',
+      'probe',
+      '_bundle.py'
+    );
+    const r = spawnSync(
+      'python3',
+      [
+        '-c',
+        'import importlib.util, json, sys\n' +
+          `spec = importlib.util.spec_from_file_location("b", ${JSON.stringify(bundler)})\n` +
+          'm = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)\n' +
+          `print(json.dumps([m.protect_cell("protect", ${JSON.stringify(two)}), m.protect_cell("unprotect")]))`
+      ],
+      { encoding: 'utf-8' }
+    );
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual([protectCell(two), unprotectCell()]);
+  });
+
   it.each([
     ['no config yet', null],
     [
