@@ -153,12 +153,22 @@ export class ProtectFlow {
       const out = await host.run(cellId, cell);
       if (out.errored || out.interrupted) {
         const last = out.text.trim().split(/\r?\n/).pop() ?? '';
+        // The cell's own refusals and write errors: it put everything back.
+        const refusal = /Torch Doctor changed nothing: (.*)$/.exec(last);
         this._set(
           kernelId,
           action,
           'failed',
-          msg('The cell did not finish; its output stays in the notebook.'),
-          last ? [msg('The cell said: %1', last)] : []
+          refusal
+            ? msg(
+                'Nothing was changed: pip’s config and the pins file are as they were.'
+              )
+            : msg('The cell did not finish; its output stays in the notebook.'),
+          refusal
+            ? [msg('The cell said: %1', refusal[1])]
+            : last
+              ? [msg('The cell said: %1', last)]
+              : []
         );
         return false;
       }
