@@ -220,12 +220,17 @@ def test_a_symlinked_config_is_refused(env, tmp_path):
     env.pip_works(protected=False)
 
 
-def test_a_config_hard_linked_from_elsewhere_is_refused(env, tmp_path):
-    shared = tmp_path / "shared.conf"
-    shared.write_text("[global]\ntimeout = 30\n")
-    os.link(shared, env.conf)
-    refused(env, "protect", "hard link")
-    env.pip_works(protected=False)
+def test_a_config_hard_linked_with_another_environment_is_replaced_not_written_through(env, tmp_path):
+    """Environments copied with hard links (cp -al) share their files: Protect replaces this
+    environment's file by a rename, so the other one's stays as it was."""
+    other = tmp_path / "other-pip.conf"
+    other.write_text("[global]\ntimeout = 30\n")
+    os.link(other, env.conf)
+    protect(env)
+    assert other.read_text() == "[global]\ntimeout = 30\n"
+    unprotect(env)
+    assert env.conf.read_text() == "[global]\ntimeout = 30\n"
+    assert other.read_text() == "[global]\ntimeout = 30\n"
 
 
 def test_a_prefix_reached_through_a_link_is_still_its_own(world, tmp_path):

@@ -19,7 +19,8 @@ def _torch_doctor_protection(action, pins=None):
         raise RuntimeError("Torch Doctor changed nothing: " + why)
 
     def own(path):
-        """The stat of a plain file of this environment's own (None when absent); else refuse."""
+        """The stat of a plain file of this environment's own (None when absent); else refuse.
+        A hard link is fine: the file is replaced, never written through."""
         if os.path.islink(path):
             refuse(f"{path} is a symbolic link to {os.path.realpath(path)}. A linked file may be shared "
                    "by other environments; Protect edits only this environment's own files.")
@@ -29,8 +30,8 @@ def _torch_doctor_protection(action, pins=None):
             st = os.stat(path)
         except FileNotFoundError:
             return None
-        if not stat.S_ISREG(st.st_mode) or st.st_nlink > 1:
-            refuse(f"{path} is not a plain file of this environment's own (a hard link may be shared).")
+        if not stat.S_ISREG(st.st_mode):
+            refuse(f"{path} is not a plain file.")
         if not st.st_mode & stat.S_IWUSR or not os.access(path, os.W_OK):
             refuse(f"{path} is read-only: make it writable to let Protect change it.")
         return st
