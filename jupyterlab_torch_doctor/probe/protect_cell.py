@@ -16,7 +16,7 @@ def _torch_doctor_protection(action, pins=None):
     tag = "# torch-doctor-protect "
 
     def refuse(why):
-        raise RuntimeError("Torch Doctor changed nothing: " + why)
+        raise RuntimeError("Torch Doctor changed nothing: " + why) from None
 
     def own(path):
         """The stat of a plain file of this environment's own (None when absent); else refuse.
@@ -253,7 +253,8 @@ def _torch_doctor_protection(action, pins=None):
                     if os.path.exists(path):
                         os.remove(path)
                 else:
-                    os.replace(staged.pop((path, "new")), path)
+                    os.replace(staged[path, "new"], path)
+                    del staged[path, "new"]
                 done.append(path)
             if os.name != "nt":
                 os.fsync(fd)
