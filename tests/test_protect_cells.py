@@ -203,10 +203,10 @@ def test_an_earlier_releases_protection_is_removed_exactly(env):
 def refused(env, action, why):
     before = env.bytes()
     r = env.cell(action)
+    assert env.bytes() == before, "both files stay exactly as they were"
     assert r.returncode != 0
     last = [l for l in r.stderr.splitlines() if not l.startswith(("LEFT=", " "))][-1]  # the exception's line
     assert last.startswith("RuntimeError: Torch Doctor changed nothing: ") and why in last, r.stderr
-    assert env.bytes() == before
     assert not [p for p in env.path.iterdir() if p.name.startswith(".torch-doctor-")]
     return last
 
