@@ -5,7 +5,8 @@ Kernel side (each call returns at once):
   (mkdtemp: mode 0700, files 0600), starts `sys.executable - --job-child DIR` in a
   session of its own with that folder as its working directory (sys.path[0] is '':
   the kernel's folder, where the user's json.py may sit, is never on the child's
-  path), and returns a handle {id, pid, dir, deadline_s};
+  path; -I is not used: it would drop PYTHONPATH and the user site, where the
+  kernel's torch may live), and returns a handle {id, pid, dir, deadline_s};
 - poll_job reads the result once the child has renamed result.json.part to
   result.json, reaps the child, deletes the folder; past the deadline (plus a
   grace) it kills the child's process group and reports a timeout.
