@@ -39,6 +39,7 @@ export default tseslint.config(
       'ui-tests/test-results',
       'ui-tests/playwright-report',
       'src/probe/probeSource.ts',
+      'src/install/protectSource.ts',
       '**/*.d.ts',
       '*.config.js',
       'babel.config.js'

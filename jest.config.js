@@ -29,7 +29,8 @@ module.exports = {
   collectCoverageFrom: [
     'src/**/*.{ts,tsx}',
     '!src/**/*.d.ts',
-    '!src/probe/probeSource.ts'
+    '!src/probe/probeSource.ts',
+    '!src/install/protectSource.ts'
   ],
   coverageReporters: ['lcov', 'text-summary'],
   reporters: ['default'],

@@ -156,7 +156,7 @@ export class TorchDoctorModel implements ITorchDoctorModel {
   }
 
   probe(
-    options: { deep?: boolean; kernelId?: string } = {}
+    options: { deep?: boolean; kernelId?: string; fresh?: boolean } = {}
   ): Promise<ProbeOutcome | null> {
     const rec = options.kernelId
       ? this._records.get(options.kernelId)
@@ -168,7 +168,9 @@ export class TorchDoctorModel implements ITorchDoctorModel {
     }
     const kind = options.deep ? 'deep' : 'quick';
     const inflight = rec[kind];
-    if (inflight) {
+    // A fresh request supersedes the one in flight (which may have read the
+    // kernel's files before a cell changed them); that one lands as older.
+    if (inflight && !options.fresh) {
       return inflight.promise;
     }
     const slot: IInflight = {

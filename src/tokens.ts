@@ -128,13 +128,16 @@ export interface ITorchDoctorModel {
   updateSettings(settings: Partial<IProbeSettings>): void;
   /**
    * Probe a kernel (the selected one by default). A request joins the one of
-   * the same kind in flight. Resolves with the outcome, or null when there is
-   * no kernel or the outcome is stale (from before a restart, or older than
-   * the record's latest).
+   * the same kind in flight, unless `fresh`: then it is a new request, sent
+   * after whatever the kernel is running now (a probe that must see what a
+   * cell just wrote). Resolves with the outcome, or null when there is no
+   * kernel or the outcome is stale (from before a restart, or older than the
+   * record's latest).
    */
   probe(options?: {
     deep?: boolean;
     kernelId?: string;
+    fresh?: boolean;
   }): Promise<ProbeOutcome | null>;
   /**
    * Confirm a record's plans on the index (the selected one by default),

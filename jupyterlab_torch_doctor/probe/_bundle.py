@@ -171,3 +171,36 @@ def build(kind):
 
 def kernel_kinds():
     return [k for k in BUNDLES if k != "standalone"]
+
+
+# The Protect and Unprotect cells: protect_cell.py's function, called once and deleted.
+PINS_PLACEHOLDER = "__TORCH_DOCTOR_PINS__"
+_CELL_HEADS = {
+    "protect": (
+        "# Torch Doctor: protect this build from later pip installs, in this environment only.\n"
+        "# It writes the pins into sys.prefix and names that file in pip's per-environment config,\n"
+        "# keeping every other line of it; \"Unprotect\" takes out only what this adds. It changes\n"
+        "# nothing if that config is a link, lies outside the environment or is read-only, and on\n"
+        "# any error both files stay exactly as they were.\n"),
+    "unprotect": (
+        "# Torch Doctor: remove this environment's build protection: only what \"Protect\" added.\n"
+        "# Your own lines in pip's config stay as they are; on any error nothing changes.\n"),
+}
+
+
+def protect_cell_template(action):
+    """The cell of an action ("protect" with PINS_PLACEHOLDER for its JSON list of pins, or "unprotect")."""
+    tree = ast.parse(module_source("protect_cell"))
+    lines = module_source("protect_cell").splitlines()
+    body = "\n".join(lines[tree.body[0].end_lineno:]).strip("\n")
+    call = f'"protect", {PINS_PLACEHOLDER}' if action == "protect" else '"unprotect"'
+    source = (_CELL_HEADS[action] + body + "\n\n\ntry:\n"
+              f"    _torch_doctor_protection({call})\nfinally:\n    del _torch_doctor_protection\n")
+    compile(source.replace(PINS_PLACEHOLDER, "[]"), f"<{action} cell>", "exec")
+    return source
+
+
+def protect_cell(action, pins=None):
+    """The cell exactly as the front end makes it (src/install/protect.ts)."""
+    import json
+    return protect_cell_template(action).replace(PINS_PLACEHOLDER, json.dumps(pins, separators=(",", ":")))

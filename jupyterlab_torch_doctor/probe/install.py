@@ -90,11 +90,19 @@ def _effective(layers):
 
 def _names(files, target):
     """Whether a constraint setting names target; Protect writes a file: URL for a path with spaces."""
-    from urllib.parse import unquote, urlsplit
-    from urllib.request import url2pathname
     key = os.path.normcase(os.path.abspath(target))
-    paths = [url2pathname(unquote(urlsplit(f).path)) if f.startswith("file:") else f for f in files]
+    paths = [_file_url_path(f) if f.startswith("file:") else f for f in files]
     return any(os.path.normcase(os.path.abspath(f)) == key for f in paths)
+
+
+def _file_url_path(url):
+    """A file: URL's path, as urllib.request.url2pathname reads it; that module is not imported here
+    (it pulls in http, email and ssl: dozens of modules loaded into the user's kernel)."""
+    from urllib.parse import unquote, urlsplit
+    if os.name == "nt":
+        from nturl2path import url2pathname
+        return url2pathname(urlsplit(url).path)
+    return unquote(urlsplit(url).path)
 
 
 def _pip_config(p, path):

@@ -3,7 +3,10 @@
 Kernel side (each call returns at once):
 - start_job writes the child's source and arguments into a private folder
   (mkdtemp: mode 0700, files 0600), starts `sys.executable - --job-child DIR` in a
-  session of its own, and returns a handle {id, pid, dir, deadline_s};
+  session of its own with that folder as its working directory (sys.path[0] is '':
+  the kernel's folder, where the user's json.py may sit, is never on the child's
+  path; -I is not used: it would drop PYTHONPATH and the user site, where the
+  kernel's torch may live), and returns a handle {id, pid, dir, deadline_s};
 - poll_job reads the result once the child has renamed result.json.part to
   result.json, reaps the child, deletes the folder; past the deadline (plus a
   grace) it kills the child's process group and reports a timeout.
@@ -14,6 +17,11 @@ poll also sweeps jobs that nobody polled.
 Child side: job_child_main runs one job under a watchdog thread that writes a
 timeout result and calls os._exit at the deadline. That bounds DNS lookups and
 hung driver calls too, and works on Windows.
+
+A job never outlives its kernel (a deep check must not hold GPU memory after a
+restart): the kernel kills its running jobs when it exits (atexit), and on POSIX
+a child whose parent is gone (a kernel killed outright) exits within a quarter
+of a second.
 
 This module is self-contained (stdlib only, no sibling imports): the front end
 sends it alone with each start or poll request.
@@ -41,11 +49,22 @@ LABELS = {"index": "index check", "nvidia": "NVIDIA query", "deep": "deep check"
 def _jobs():
     mod = sys.modules.get(REGISTRY)
     if mod is None:
+        import atexit
         import types
         mod = types.ModuleType(REGISTRY, "jupyterlab-torch-doctor: the background jobs of this process")
         mod.jobs = {}
         sys.modules[REGISTRY] = mod
+        atexit.register(_end_all, mod.jobs)
     return mod.jobs
+
+
+def _end_all(jobs):
+    """At the kernel's exit (a restart, a shutdown): end every job still running, remove its folder."""
+    for job in list(jobs.values()):
+        if job["proc"].poll() is None:
+            _kill(job["proc"])
+        shutil.rmtree(job["dir"], ignore_errors=True)
+    jobs.clear()
 
 
 def _write_private(path, data):
@@ -72,7 +91,7 @@ def start_job(kind, source, args, deadline_s):
         env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONIOENCODING="utf-8")
         with open(child, "rb") as stdin, open(os.path.join(folder, "log"), "ab") as log:
             proc = subprocess.Popen([sys.executable, "-", "--job-child", folder], stdin=stdin, stdout=log,
-                                    stderr=subprocess.STDOUT, env=env, close_fds=True, **extra)
+                                    stderr=subprocess.STDOUT, env=env, cwd=folder, close_fds=True, **extra)
     except Exception as e:
         if folder:
             shutil.rmtree(folder, ignore_errors=True)
@@ -219,9 +238,18 @@ def job_child_main(folder, entries):
         finish({"status": "timeout"})
         os._exit(124)
 
+    def orphaned():
+        # POSIX re-parents the child of a dead process; Windows keeps the old pid (atexit covers it).
+        while os.getppid() == spec["parent"]:
+            time.sleep(0.25)
+        shutil.rmtree(folder, ignore_errors=True)
+        os._exit(125)
+
     timer = threading.Timer(float(spec["deadline_s"]), watchdog)
     timer.daemon = True
     timer.start()
+    if os.name == "posix" and spec.get("parent"):
+        threading.Thread(target=orphaned, daemon=True).start()
     try:
         payload = {"status": "ok", "result": entries[spec["kind"]](spec.get("args") or {})}
     except BaseException as e:

@@ -19,6 +19,11 @@ from .nvidia import nvidia
 from .others import amd, apple, intel, no_amd, no_intel
 from .install import install_context, no_install
 
+# Every module the quick probe may import: it runs in the user's kernel, so it loads no more
+# than it needs. tests/test_probe_imports.py holds the sources and a real run to this list.
+QUICK_IMPORTS = ("ast", "configparser", "ctypes", "importlib.util", "json", "nturl2path", "os", "platform",
+                 "re", "shutil", "socket", "subprocess", "sys", "sysconfig", "time", "urllib.parse")
+
 
 def collect(p=None):
     p = p or Probe()

@@ -168,6 +168,37 @@ describe('TorchDoctorModel', () => {
     context.dispose();
   });
 
+  it('a fresh probe is a new request after what the kernel runs now; a plain one joins', async () => {
+    const context = await newContext('fresh');
+    const model = new TorchDoctorModel({
+      autoProbe: false,
+      liveIndexCheck: false
+    });
+    model.setTarget(context);
+    await model.probe(); // the probe's code is loaded: requests go out at once
+    const kernel = context.session!.kernel!;
+    const env = (o: any) =>
+      o?.kind === 'report' ? o.report.install.env.PIP_INDEX_URL : 'no report';
+    void kernel.requestExecute({ code: 'import time; time.sleep(2)' }).done;
+    const inflight = model.probe();
+    await new Promise(r => setTimeout(r, 300));
+    // A cell runs after the probe in flight was sent (as Protect's does).
+    const cell = kernel.requestExecute({
+      code: 'import os; os.environ["PIP_INDEX_URL"] = "https://fresh.example/simple"'
+    }).done;
+    const joined = model.probe();
+    const fresh = model.probe({ fresh: true });
+    expect(joined).toBe(inflight);
+    expect(fresh).not.toBe(inflight);
+    expect(env(await inflight)).toBeUndefined();
+    await cell;
+    expect(env(await fresh)).toBe('https://fresh.example/simple');
+    expect(env(model.state.outcome)).toBe('https://fresh.example/simple');
+    model.dispose();
+    await context.shutdown();
+    context.dispose();
+  });
+
   it('says there is no kernel when it has no target', async () => {
     const model = new TorchDoctorModel();
     expect(model.state.phase).toBe('no-kernel');

@@ -168,7 +168,8 @@ describe('the protection section and status item', () => {
 
 /** A host that records what the flow does. */
 function host(
-  errored = false
+  errored = false,
+  said = 'PermissionError: denied'
 ): IInstallHost & { inserted: string[]; ran: string[] } {
   const h = {
     kind: 'notebook' as const,
@@ -184,9 +185,7 @@ function host(
     async run(_: string | null, text: string) {
       h.ran.push(text);
       return {
-        text: errored
-          ? 'PermissionError: denied'
-          : 'Protected: torch==2.13.0+cpu',
+        text: errored ? said : 'Protected: torch==2.13.0+cpu',
         errored,
         interrupted: null
       };
@@ -199,6 +198,7 @@ describe('ProtectFlow', () => {
   function setup(opts: {
     confirm: boolean;
     errored?: boolean;
+    said?: string;
     after: IProbeReport;
   }) {
     const model = new FakeModel();
@@ -209,7 +209,9 @@ describe('ProtectFlow', () => {
       model.set({ protect: s });
     };
     model.sessionOf = () => ({}) as any;
-    (model as any).probe = async () => {
+    const probes: object[] = [];
+    (model as any).probe = async (o: object) => {
+      probes.push(o);
       model.set({
         outcome: {
           kind: 'report',
@@ -220,7 +222,7 @@ describe('ProtectFlow', () => {
       });
       return model.state.outcome;
     };
-    const h = host(opts.errored);
+    const h = host(opts.errored, opts.said);
     const notes: IMessage[] = [];
     const ui: IProtectUI = {
       hostFor: () => h,
@@ -228,7 +230,14 @@ describe('ProtectFlow', () => {
       offerNewNotebook: async () => undefined,
       notify: (_, m) => notes.push(m)
     };
-    return { flow: new ProtectFlow(model, ui), model, h, statuses, notes };
+    return {
+      flow: new ProtectFlow(model, ui),
+      model,
+      h,
+      statuses,
+      notes,
+      probes
+    };
   }
 
   it('inserts the cell, and runs nothing when the user cancels', async () => {
@@ -242,12 +251,16 @@ describe('ProtectFlow', () => {
   });
 
   it('runs after confirmation and reads the protection from the new report', async () => {
-    const { flow, h, statuses } = setup({
+    const { flow, h, statuses, probes } = setup({
       confirm: true,
       after: cpu(protection())
     });
     expect(await flow.protect('k1')).toBe(true);
-    expect(h.ran[0]).toContain('_torch_doctor_protect(["torch==2.13.0+cpu"])');
+    // A new probe, sent after the cell: one in flight read the old files.
+    expect(probes).toEqual([{ kernelId: 'k1', fresh: true }]);
+    expect(h.ran[0]).toContain(
+      '_torch_doctor_protection("protect", ["torch==2.13.0+cpu"])'
+    );
     expect(statuses.map(s => `${s.action}:${s.step}`)).toEqual([
       'protect:running',
       'protect:done'
@@ -263,6 +276,25 @@ describe('ProtectFlow', () => {
     const last = statuses[statuses.length - 1];
     expect(last.step).toBe('failed');
     expect(english(last.reasons[0])).toMatch(/PIP_CONFIG_FILE/);
+  });
+
+  it('a refusing cell says that nothing was changed, and why', async () => {
+    const why =
+      '/envs/gpu/pip.conf is a symbolic link to /etc/shared.conf. A linked file may be shared by other environments; Protect edits only this environment’s own files.';
+    const { flow, statuses, probes } = setup({
+      confirm: true,
+      errored: true,
+      said: `Traceback (most recent call last):\nRuntimeError: Torch Doctor changed nothing: ${why}`,
+      after: cpu()
+    });
+    expect(await flow.protect('k1')).toBe(false);
+    const last = statuses[statuses.length - 1];
+    expect(last.step).toBe('failed');
+    expect(english(last.message)).toBe(
+      'Nothing was changed: pip’s config and the pins file are as they were.'
+    );
+    expect(english(last.reasons[0])).toBe(`The cell said: ${why}`);
+    expect(probes).toEqual([]);
   });
 
   it('a failing cell is a failure with its last line; Unprotect checks the report too', async () => {
@@ -290,7 +322,7 @@ describe('ProtectFlow', () => {
       }
     });
     expect(await ok.flow.unprotect('k1')).toBe(true);
-    expect(ok.h.ran[0]).toContain('_torch_doctor_unprotect()');
+    expect(ok.h.ran[0]).toContain('_torch_doctor_protection("unprotect")');
     expect(ok.statuses.map(s => s.step)).toEqual(['running', 'done']);
   });
 });

@@ -8,6 +8,7 @@ import { msg, type IMessage } from '../report/message';
 import { MANAGED_PACKAGES } from '../report/packages';
 import type { IProbeReport, IProtection } from '../report/types';
 import type { IProbeState } from '../tokens';
+import { CELLS, PINS_PLACEHOLDER } from './protectSource';
 
 /** The constraints file Protect writes into sys.prefix (as the probe reads it). */
 export const PROTECT_FILE = 'torch-doctor-constraints.txt';
@@ -99,102 +100,30 @@ function same(a: string[], b: string[]): boolean {
 }
 
 /**
- * The Protect cell: readable Python that writes the pins into sys.prefix
- * and adds one setting to pip's per-environment config, keeping everything
- * that config holds (comments included: it edits lines, not the parse).
- * pip reads one constraint setting, [install] over [global], so the new
- * setting keeps the files pip reads now. What it added is recorded in the
- * constraints file's first line, for Unprotect. Pins are validated here and
- * written as JSON strings, which are Python literals.
+ * The Protect cell: readable Python (jupyterlab_torch_doctor/probe/protect_cell.py,
+ * embedded by scripts/bundle-probe.py) that writes the pins into sys.prefix
+ * and names that file in pip's per-environment config, editing lines so
+ * that everything else the config holds stays byte for byte. It takes this
+ * environment's lock, refuses a linked, outside, read-only or unparsable
+ * config, writes each file whole to a temporary file renamed over it (pins
+ * first), and on any error leaves both files as they were. Pins are
+ * validated here and written as a JSON list, which is a Python literal.
  */
 export function protectCell(pins: string[]): string {
   if (!pins.length || !pins.every(validPin)) {
     throw new Error(`invalid pins: ${JSON.stringify(pins)}`);
   }
-  return `# Torch Doctor: protect this build from later pip installs, in this environment only.
-# It writes the pins into sys.prefix and names that file in pip's per-environment config
-# (keeping all that config holds). "Unprotect" removes exactly what this adds.
-def _torch_doctor_protect(pins):
-    import ast, configparser, json, os, pathlib, subprocess, sys
-    target = os.path.join(sys.prefix, "${PROTECT_FILE}")
-    config = os.path.join(sys.prefix, "pip.ini" if sys.platform == "win32" else "pip.conf")
-    # pip splits the setting on whitespace: a path with spaces is named by its file: URL.
-    entry = pathlib.Path(target).as_uri() if any(c.isspace() for c in target) else target
-    try:
-        with open(config, encoding="utf-8", newline="") as f:
-            text = f.read()
-    except FileNotFoundError:
-        text = None
-    parser = configparser.RawConfigParser()
-    parser.read_string(text or "")  # stops here on a config that pip could not read either
-    lines = (text or "").splitlines()
-    section = parser["install"] if parser.has_section("install") else {}
-    named = section.get("constraint", parser.get("global", "constraint", fallback="")).split()
-    record = {"config": config, "created": text is None, "added": []}
-    if entry not in named:
-        head = [l.strip() for l in lines].index("[install]") + 1 if section else len(lines)
-        if "constraint" in section:  # continue pip's setting on a line of its own
-            at = head
-            while not lines[at].replace(" ", "").lower().startswith(("constraint=", "constraint:")):
-                at += 1
-            at += 1
-            while at < len(lines) and lines[at][:1] in (" ", "\\t") and lines[at].strip():
-                at += 1
-            added = ["    " + entry]
-        else:  # keep the constraint files pip reads now
-            out = subprocess.run([sys.executable, "-m", "pip", "config", "list"],
-                                 capture_output=True, text=True).stdout
-            now = dict(l.split("=", 1) for l in out.splitlines() if l.endswith("'") and "=" in l)
-            used = ast.literal_eval(now.get("install.constraint", now.get("global.constraint", "''")))
-            at, added = head, ["constraint = " + " ".join(used.split() + [entry])]
-            if not section:
-                added.insert(0, "[install]")
-        lines[at:at] = record["added"] = added
-        eol = "\\r\\n" if "\\r\\n" in (text or "") else "\\n"
-        with open(config, "w", encoding="utf-8", newline="") as f:
-            f.write(eol.join(lines) + (eol if text is None or text.endswith("\\n") else ""))
-    elif os.path.exists(target):  # protected before: keep the record of what was added then
-        with open(target, encoding="utf-8") as f:
-            record = json.loads(f.readline().split(" ", 2)[2])
-    with open(target, "w", encoding="utf-8") as f:
-        f.write("# torch-doctor-protect " + json.dumps(record) + "\\n" + "\\n".join(pins) + "\\n")
-    print("Protected:", " ".join(pins), "\\n  pins in", target, "\\n  named in", config)
-_torch_doctor_protect(${JSON.stringify(pins)})
-del _torch_doctor_protect`;
+  return CELLS.protect.replace(PINS_PLACEHOLDER, () => JSON.stringify(pins));
 }
 
 /**
- * The Unprotect cell: removes the lines Protect recorded (one block, found
- * as it was written), the config file if Protect created it and nothing
- * else is left, and the constraints file. If the config was edited so that
- * the block is gone, it stops and says what to remove by hand: deleting
- * the file while pip still names it would break every install.
+ * The Unprotect cell: acts only on the current sys.prefix's files. It takes
+ * the values naming Protect's file (here, or in the environment this one was
+ * cloned from) out of pip's constraint settings; the setting and the
+ * [install] header only when Protect made them and nothing else is left
+ * there; the config when Protect created it and it is left empty; then
+ * the pins file.
  */
 export function unprotectCell(): string {
-  return `# Torch Doctor: remove this environment's build protection, exactly what "Protect" added.
-def _torch_doctor_unprotect():
-    import json, os, sys
-    target = os.path.join(sys.prefix, "${PROTECT_FILE}")
-    with open(target, encoding="utf-8") as f:
-        record = json.loads(f.readline().split(" ", 2)[2])
-    config, added = record["config"], record["added"]
-    if added:
-        with open(config, encoding="utf-8", newline="") as f:
-            text = f.read()
-        lines = text.splitlines()
-        at = [i for i in range(len(lines)) if lines[i:i + len(added)] == added]
-        if not at:
-            raise RuntimeError(f"{config} changed since Protect: take {target} out of its "
-                               f"constraint setting by hand, then delete {target}.")
-        del lines[at[0]:at[0] + len(added)]
-        eol = "\\r\\n" if "\\r\\n" in text else "\\n"
-        if record["created"] and not "".join(lines).strip():
-            os.remove(config)
-        else:
-            with open(config, "w", encoding="utf-8", newline="") as f:
-                f.write(eol.join(lines) + (eol if text.endswith("\\n") else ""))
-    os.remove(target)
-    print("Unprotected: removed", target, "and what Protect added to", config)
-_torch_doctor_unprotect()
-del _torch_doctor_unprotect`;
+  return CELLS.unprotect;
 }

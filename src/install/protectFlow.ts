@@ -153,17 +153,28 @@ export class ProtectFlow {
       const out = await host.run(cellId, cell);
       if (out.errored || out.interrupted) {
         const last = out.text.trim().split(/\r?\n/).pop() ?? '';
+        // The cell's own refusals and write errors: it put everything back.
+        const refusal = /Torch Doctor changed nothing: (.*)$/.exec(last);
         this._set(
           kernelId,
           action,
           'failed',
-          msg('The cell did not finish; its output stays in the notebook.'),
-          last ? [msg('The cell said: %1', last)] : []
+          refusal
+            ? msg(
+                'Nothing was changed: pip’s config and the pins file are as they were.'
+              )
+            : msg('The cell did not finish; its output stays in the notebook.'),
+          refusal
+            ? [msg('The cell said: %1', refusal[1])]
+            : last
+              ? [msg('The cell said: %1', last)]
+              : []
         );
         return false;
       }
-      // The report, not the cell's own print, says what pip will see.
-      const after = await this._model.probe({ kernelId });
+      // The report, not the cell's own print, says what pip will see: a
+      // fresh probe, sent after the cell (one in flight read the old files).
+      const after = await this._model.probe({ kernelId, fresh: true });
       const prot = protectionOf(after?.kind === 'report' ? after.report : null);
       return this._settle(kernelId, action, prot);
     } finally {

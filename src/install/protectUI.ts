@@ -44,10 +44,10 @@ export function protectConfirmBody(
       '',
       action === 'protect'
         ? trans.__(
-            'It writes only inside this environment and keeps everything its pip config holds. Your user and system pip configuration are not touched.'
+            'It writes only inside this environment and keeps everything its pip config holds. Your user and system pip configuration are not touched. It refuses a config that is a link, lies outside the environment or is read-only, and on any error it changes nothing.'
           )
         : trans.__(
-            'It removes only what Protect added: its line in the pip config and the pins file.'
+            'It removes only what Protect added: the pins file’s name in the pip config (with the setting or section Protect made, once nothing of yours is left in it) and the pins file. On any error it changes nothing.'
           )
     )
   );

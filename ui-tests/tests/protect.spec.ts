@@ -88,8 +88,21 @@ test('protect a verified build; pip refuses another torch, explained; unprotect 
   );
   const cells = await page.notebook.getCellCount();
   expect(await page.notebook.getCellTextInput(cells - 1)).toContain(
-    '_torch_doctor_protect(["torch==2.13.0+cpu"])'
+    '_torch_doctor_protection("protect", ["torch==2.13.0+cpu"])'
   );
+  // A setting of the user's own under the [install] header Protect made:
+  // Unprotect must leave it, and its header (pip fails on a headerless file).
+  const conf = path.resolve(
+    __dirname,
+    '..',
+    '..',
+    'build',
+    'install-envs',
+    'install-protect',
+    'pip.conf'
+  );
+  expect(fs.readFileSync(conf, 'utf-8')).toMatch(/^\[install\]\nconstraint = /);
+  fs.appendFileSync(conf, 'timeout = 60\n');
 
   // The user's own install of another torch: pip refuses it.
   await page.notebook.addCell('code', OTHER);
@@ -117,6 +130,7 @@ test('protect a verified build; pip refuses another torch, explained; unprotect 
   });
   await expect(status).toHaveAttribute('data-action', 'unprotect');
   await expect(protect).toHaveAttribute('data-protected', 'false');
+  expect(fs.readFileSync(conf, 'utf-8')).toBe('[install]\ntimeout = 60\n');
   await page.notebook.runCell(pipCell);
   await expect(
     page.locator('.jp-Cell').nth(pipCell).locator('.jp-OutputArea')

@@ -118,8 +118,31 @@ describe('the cells', () => {
     expect(validPin('torch==1==2')).toBe(false);
     expect(() => protectCell(['torch==2.0\nimport os'])).toThrow();
     expect(protectCell(pins)).toContain(
-      '_torch_doctor_protect(["torch==2.13.0+cpu"])'
+      '_torch_doctor_protection("protect", ["torch==2.13.0+cpu"])'
     );
+  });
+
+  it('are exactly the cells pytest runs (one Python source, tests/test_protect_cells.py)', () => {
+    const two = ['torch==2.13.0+cpu', 'torchvision==0.28.0+cpu'];
+    const bundler = path.join(
+      ROOT,
+      'jupyterlab_torch_doctor',
+      'probe',
+      '_bundle.py'
+    );
+    const r = spawnSync(
+      'python3',
+      [
+        '-c',
+        'import importlib.util, json, sys\n' +
+          `spec = importlib.util.spec_from_file_location("b", ${JSON.stringify(bundler)})\n` +
+          'm = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)\n' +
+          `print(json.dumps([m.protect_cell("protect", ${JSON.stringify(two)}), m.protect_cell("unprotect")]))`
+      ],
+      { encoding: 'utf-8' }
+    );
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual([protectCell(two), unprotectCell()]);
   });
 
   it.each([
@@ -200,7 +223,7 @@ describe('the cells', () => {
     expect(fs.existsSync(path.join(venv, PROTECT_FILE))).toBe(false);
   });
 
-  it('Unprotect stops, and keeps the pins file, when the config was edited', () => {
+  it('Unprotect takes out only its own name when the user edited the setting', () => {
     fs.rmSync(conf(), { force: true });
     runCell(protectCell(pins));
     fs.writeFileSync(
@@ -208,11 +231,12 @@ describe('the cells', () => {
       `[install]\nconstraint = ${path.join(venv, PROTECT_FILE)} /etc/x.txt\n`
     );
     const r = runCell(unprotectCell());
-    expect(r.status).not.toBe(0);
-    expect(r.stderr).toContain('changed since Protect');
-    expect(fs.existsSync(path.join(venv, PROTECT_FILE))).toBe(true);
+    expect(r.status).toBe(0);
+    expect(fs.readFileSync(conf(), 'utf-8')).toBe(
+      '[install]\nconstraint = /etc/x.txt\n'
+    );
+    expect(fs.existsSync(path.join(venv, PROTECT_FILE))).toBe(false);
     fs.rmSync(conf());
-    fs.rmSync(path.join(venv, PROTECT_FILE));
   });
 
   it('name a pins file whose path has spaces by its file: URL (pip splits on spaces)', () => {
