@@ -20,7 +20,7 @@ _SHOW = '    __import__("IPython").display.display({%s: %s(__probe_args__)}, raw
 _KERNEL = 'if __name__ == "__torch_doctor_probe__":\n'
 _CHILD = ('if __name__ == "__main__" and "--job-child" in sys.argv:\n'
           '    job_child_main(sys.argv[sys.argv.index("--job-child") + 1], %s)\n')
-QUICK_MODULES = ["core", "system", "packages", "nvidia", "others", "install", "report"]
+QUICK_MODULES = ["core", "system", "packages", "nvidia", "others", "install", "cudalibs", "report"]
 ALL_MODULES = QUICK_MODULES + ["nvml", "index", "deep", "job", "cli"]
 
 # kind: (modules, tail, minified). The kernel-sent kinds are minified; the wheel's file is not.

@@ -18,6 +18,7 @@ from .packages import no_packages, packages
 from .nvidia import nvidia
 from .others import amd, apple, intel, no_amd, no_intel
 from .install import install_context, no_install
+from .cudalibs import cuda_libs
 
 
 def collect(p=None):
@@ -40,6 +41,7 @@ def collect(p=None):
         "intel": p.guard("intel", intel, no_intel, p),
         "apple": p.guard("apple", apple, None, p, plat),
         "install": p.guard("install", install_context, no_install, p, site),
+        "cuda_libs": p.guard("cuda-libs", cuda_libs, None, p),
         "errors": p.errors, "deep": None}
     report["probe"]["duration_ms"] = round((time.perf_counter() - t0) * 1000, 2)
     return report
