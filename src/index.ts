@@ -1,6 +1,7 @@
 import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { modelPlugin } from './plugins/model';
+import { gpuCheckPlugin } from './plugins/gpuCheck';
 import { installPlugin } from './plugins/install';
 import { launcherPlugin } from './plugins/launcher';
 import { protectPlugin } from './plugins/protect';
@@ -28,6 +29,7 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   sidebarPlugin,
   statusPlugin,
   installPlugin,
+  gpuCheckPlugin,
   protectPlugin,
   launcherPlugin
 ];

@@ -6,6 +6,8 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 
 import type { ICudaFinding, ICudaLibsAdvice } from '../advice/cudaLibs';
+import { CommandIDs } from '../commands';
+import type { ActionRenderer } from './installView';
 import { appendRow, el } from '../dom';
 import { tr } from '../report/message';
 
@@ -37,7 +39,8 @@ function finding(f: ICudaFinding, trans: TranslationBundle): HTMLElement {
  */
 export function renderCudaLibs(
   advice: ICudaLibsAdvice,
-  trans: TranslationBundle
+  trans: TranslationBundle,
+  options: { action?: ActionRenderer; afterInstall?: boolean } = {}
 ): HTMLElement | null {
   if (
     !advice.findings.length &&
@@ -56,7 +59,7 @@ export function renderCudaLibs(
       : 'ok';
   box.dataset.severity = worst;
   // Collapsed when all is well; open on a problem.
-  box.open = worst !== 'ok';
+  box.open = worst !== 'ok' || (!!options.afterInstall && !!options.action);
   box.appendChild(
     el(
       'summary',
@@ -94,6 +97,18 @@ export function renderCudaLibs(
       appendRow(list, r.name, r.version);
     }
     box.appendChild(list);
+  }
+  // The optional step after an install: only on the user's click.
+  const frameworks = advice.rows.some(r =>
+    /^(jax-cuda\d+-(plugin|pjrt)|cupy-cuda\d+x?)$/.test(r.name)
+  );
+  if (options.action && options.afterInstall && frameworks) {
+    box.appendChild(
+      options.action({
+        label: trans.__('Check That JAX and CuPy Still See the GPU'),
+        command: CommandIDs.checkFrameworksGpu
+      })
+    );
   }
   for (const e of advice.ldPaths) {
     box.appendChild(

@@ -192,11 +192,20 @@ export class TorchDoctorPanel extends SidePanel {
       // A report the engine found malformed has no facts to list.
       const valid =
         report && !state.advice?.findings.some(f => f.id === 'report-invalid');
-      this._section('cudaLibs', [valid ? report : null], () => {
-        const libs = valid ? cudaLibsOf(report) : null;
-        const box = libs ? renderCudaLibs(libs, trans) : null;
-        return box ? [box] : [];
-      });
+      const installed = ['verified', 'not-verified'].includes(
+        state.install?.step ?? ''
+      );
+      this._section(
+        'cudaLibs',
+        [valid ? report : null, installed, !!action],
+        () => {
+          const libs = valid ? cudaLibsOf(report) : null;
+          const box = libs
+            ? renderCudaLibs(libs, trans, { action, afterInstall: installed })
+            : null;
+          return box ? [box] : [];
+        }
+      );
       this._section('facts', [valid ? report : null], () => {
         if (!valid) {
           return [];
