@@ -120,7 +120,7 @@ def _cl_dist(p, info, key, installed):
     if not has_record:
         p.fail(source, "missing", "no RECORD: pip cannot uninstall or upgrade this distribution cleanly")
     major, how = _cl_major(key, version, family)
-    return {"name": key, "version": version[:64], "cuda_major": major, "cuda_from": how,
+    return {"name": key[:CL_TEXT], "version": version[:64], "cuda_major": major, "cuda_from": how,
             "requires": requires, "record": has_record, "location": os.path.dirname(info)[:CL_TEXT]}
 
 

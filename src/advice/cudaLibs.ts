@@ -373,7 +373,10 @@ function majorFindings(
     if (
       !FRAMEWORK.test(d.name) ||
       d.cuda_major === null ||
-      d.cuda_major === torchMajor
+      d.cuda_major === torchMajor ||
+      // JAX's pjrt goes with its plugin: one finding for both.
+      (/-pjrt$/.test(d.name) &&
+        dists.some(x => x.name === d.name.replace(/-pjrt$/, '-plugin')))
     ) {
       continue;
     }

@@ -268,7 +268,11 @@ describe('CUDA library findings', () => {
   });
 
   it('jax-cuda12-plugin next to a CUDA 13 torch: the cuda13 plugin at jaxlib’s version', () => {
-    const m = findings('jax12').find(f => f.id === 'framework-cuda-mismatch')!;
+    const ms = findings('jax12').filter(
+      f => f.id === 'framework-cuda-mismatch'
+    );
+    expect(ms.length).toBe(1);
+    const m = ms[0];
     expect(m.cell).toBe(
       "%pip uninstall -y jax-cuda12-pjrt jax-cuda12-plugin\n%pip install 'jax-cuda13-plugin[with-cuda]==0.10.2' jax-cuda13-pjrt==0.10.2 --index-url https://pypi.org/simple"
     );
