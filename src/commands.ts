@@ -26,6 +26,8 @@ export namespace CommandIDs {
   /** After an install: ask JAX and CuPy, each in a subprocess, whether they still see the GPU. */
   export const checkFrameworksGpu =
     'jupyterlab-torch-doctor:check-frameworks-gpu';
+  /** Insert the fix cell of a CUDA library finding (arg finding: its index) below the active cell; nothing runs. */
+  export const insertCudaFix = 'jupyterlab-torch-doctor:insert-cuda-fix';
   /** Probe every Python kernelspec headless, for the launcher badges. */
   export const probeAll = 'jupyterlab-torch-doctor:probe-all';
 }

@@ -1,6 +1,7 @@
 import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { modelPlugin } from './plugins/model';
+import { cudaFixPlugin } from './plugins/cudaFix';
 import { gpuCheckPlugin } from './plugins/gpuCheck';
 import { installPlugin } from './plugins/install';
 import { launcherPlugin } from './plugins/launcher';
@@ -30,6 +31,7 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   statusPlugin,
   installPlugin,
   gpuCheckPlugin,
+  cudaFixPlugin,
   protectPlugin,
   launcherPlugin
 ];

@@ -95,6 +95,47 @@ describe('CUDA libraries section', () => {
     );
   });
 
+  it('offers each fix cell for insertion, by the finding’s index', () => {
+    const r = withLibs([dist('nvidia-cudnn-cu13', '9.8.0', 13)]);
+    const actions: object[] = [];
+    const box = renderCudaLibs(cudaLibsAdvice(r)!, trans, {
+      action: a => {
+        actions.push(a);
+        return document.createElement('button');
+      }
+    })!;
+    expect(actions).toEqual([
+      expect.objectContaining({
+        label: 'Insert Fix Cell',
+        command: 'jupyterlab-torch-doctor:insert-cuda-fix',
+        args: { finding: 0 }
+      })
+    ]);
+    expect(box.querySelectorAll('button').length).toBe(1);
+  });
+
+  it('offers the GPU check after an install only, when JAX or CuPy is there', () => {
+    const r = withLibs([
+      dist('nvidia-cudnn-cu13', '9.13.0.50', 13),
+      dist('jax-cuda13-plugin', '0.10.2', 13)
+    ]);
+    const labels = (afterInstall: boolean) => {
+      const seen: string[] = [];
+      renderCudaLibs(cudaLibsAdvice(r)!, trans, {
+        afterInstall,
+        action: a => {
+          seen.push(a.command);
+          return document.createElement('button');
+        }
+      });
+      return seen;
+    };
+    expect(labels(false)).toEqual([]);
+    expect(labels(true)).toEqual([
+      'jupyterlab-torch-doctor:check-frameworks-gpu'
+    ]);
+  });
+
   it('translates every sentence it writes', () => {
     const r = withLibs([dist('cupy-cuda12x', '14.2.0', 12)]);
     const box = renderCudaLibs(cudaLibsAdvice(r)!, MARK)!;

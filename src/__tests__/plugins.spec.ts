@@ -5,6 +5,7 @@ import { CommandRegistry } from '@lumino/commands';
 import { Signal } from '@lumino/signaling';
 
 import plugins, { CommandIDs, ITorchDoctorModel } from '../index';
+import { cudaFixPlugin } from '../plugins/cudaFix';
 import { gpuCheckPlugin } from '../plugins/gpuCheck';
 import { installPlugin } from '../plugins/install';
 import { launcherPlugin } from '../plugins/launcher';
@@ -55,6 +56,7 @@ describe('plugins', () => {
       'jupyterlab-torch-doctor:status-item',
       'jupyterlab-torch-doctor:install',
       'jupyterlab-torch-doctor:gpu-check',
+      'jupyterlab-torch-doctor:cuda-fix',
       'jupyterlab-torch-doctor:protect',
       'jupyterlab-torch-doctor:launcher-badges'
     ]);
@@ -104,6 +106,7 @@ describe('plugins', () => {
     installPlugin.activate(app, model, null, null, null, null, null);
     protectPlugin.activate(app, model, null, null, null, null, null);
     gpuCheckPlugin.activate(app, model, null, null);
+    cudaFixPlugin.activate(app, model, null, null);
     launcherPlugin.activate(app, model, app.shell, new StateDB(), null, null);
     for (const id of Object.values(CommandIDs)) {
       expect(app.commands.hasCommand(id)).toBe(true);
@@ -119,6 +122,9 @@ describe('plugins', () => {
     expect(app.commands.isEnabled(CommandIDs.unprotectBuild)).toBe(false);
     expect(app.commands.isEnabled(CommandIDs.copyRequirements)).toBe(false);
     expect(app.commands.isEnabled(CommandIDs.checkFrameworksGpu)).toBe(false);
+    expect(
+      app.commands.isEnabled(CommandIDs.insertCudaFix, { finding: 0 })
+    ).toBe(false);
     // No notebook is open: nothing to probe, the panel says so.
     expect(app.commands.isEnabled(CommandIDs.probe)).toBe(false);
     expect(model.state.phase).toBe('no-kernel');

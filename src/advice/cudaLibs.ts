@@ -145,7 +145,7 @@ export function cudaLibsAdvice(report: IProbeReport): ICudaLibsAdvice | null {
   const findings: ICudaFinding[] = [];
   requirementFindings(report, requirers, dists, applies, findings);
   majorFindings(report, inv.dists, torchMajor, requirers, findings);
-  duplicateFindings(report, inv, requirers, findings);
+  duplicateFindings(report, inv, requirers, torchMajor, findings);
   condaFindings(inv, findings);
   ldFindings(inv, findings);
   findings.sort((a, b) => rank(a.severity) - rank(b.severity));
@@ -467,6 +467,7 @@ function duplicateFindings(
   report: IProbeReport,
   inv: NonNullable<IProbeReport['cuda_libs']>,
   requirers: IRequirer[],
+  torchMajor: number | null,
   out: ICudaFinding[]
 ): void {
   const groups: [string, RegExp, RegExp][] = [
@@ -479,9 +480,18 @@ function duplicateFindings(
     if (wheels.length + records.length < 2) {
       continue;
     }
-    const orphans = wheels.filter(
+    let orphans = wheels.filter(
       w => requiredBy(requirers, w.name).length === 0
     );
+    if (orphans.length === wheels.length + records.length) {
+      // Nothing requires any of them: keep torch's CUDA major, else the newest.
+      const keep =
+        wheels.find(w => w.cuda_major === torchMajor) ??
+        [...wheels].sort(
+          (a, b) => (b.cuda_major ?? 0) - (a.cuda_major ?? 0)
+        )[0];
+      orphans = orphans.filter(o => o !== keep);
+    }
     const found = [
       ...wheels.map(w => `${w.name} ${w.version}`),
       ...records.map(r => `conda ${r.name} ${r.version}`)
@@ -502,22 +512,20 @@ function duplicateFindings(
           ])
           .concat(records.map(r => [`conda ${r.name}`, r.version]))
       ),
-      cell:
-        orphans.length && orphans.length < wheels.length + records.length
-          ? uninstallCell(
-              report,
-              orphans.map(o => o.name)
-            )
-          : null,
-      note:
-        orphans.length && orphans.length < wheels.length + records.length
-          ? msg(
-              'Nothing installed requires %1.',
-              orphans.map(o => o.name).join(', ')
-            )
-          : msg(
-              'Each copy is required by an installed package, so none can simply be removed.'
-            )
+      cell: orphans.length
+        ? uninstallCell(
+            report,
+            orphans.map(o => o.name)
+          )
+        : null,
+      note: orphans.length
+        ? msg(
+            'Nothing installed requires %1.',
+            orphans.map(o => o.name).join(', ')
+          )
+        : msg(
+            'Each copy is required by an installed package, so none can simply be removed.'
+          )
     });
   }
 }

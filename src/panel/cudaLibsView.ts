@@ -11,7 +11,12 @@ import type { ActionRenderer } from './installView';
 import { appendRow, el } from '../dom';
 import { tr } from '../report/message';
 
-function finding(f: ICudaFinding, trans: TranslationBundle): HTMLElement {
+function finding(
+  f: ICudaFinding,
+  index: number,
+  trans: TranslationBundle,
+  action?: ActionRenderer
+): HTMLElement {
   const details = el('details', 'jp-TorchDoctor-finding');
   details.dataset.severity = f.severity;
   details.dataset.key = `cuda:${f.id}:${Object.values(f.evidence).join('|')}`;
@@ -26,6 +31,16 @@ function finding(f: ICudaFinding, trans: TranslationBundle): HTMLElement {
   if (f.cell) {
     details.appendChild(el('div', 'jp-TorchDoctor-cudaFix', trans.__('Fix:')));
     details.appendChild(el('pre', 'jp-TorchDoctor-cell', f.cell));
+    if (action) {
+      details.appendChild(
+        action({
+          label: trans.__('Insert Fix Cell'),
+          key: `cuda-fix:${details.dataset.key}`,
+          command: CommandIDs.insertCudaFix,
+          args: { finding: index }
+        })
+      );
+    }
   }
   if (f.note) {
     details.appendChild(el('p', 'jp-TorchDoctor-cudaNote', tr(trans, f.note)));
@@ -73,9 +88,9 @@ export function renderCudaLibs(
         : trans.__('CUDA libraries: no clash found')
     )
   );
-  for (const f of advice.findings) {
-    box.appendChild(finding(f, trans));
-  }
+  advice.findings.forEach((f, i) =>
+    box.appendChild(finding(f, i, trans, options.action))
+  );
   if (advice.rows.length) {
     const list = el('dl', 'jp-TorchDoctor-facts');
     list.setAttribute('aria-label', trans.__('CUDA libraries'));

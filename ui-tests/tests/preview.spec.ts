@@ -57,3 +57,36 @@ test('the confirm dialog shows what the install would change and which pin it br
     'nothing ran'
   );
 });
+
+test('the CUDA libraries section shows the clash and inserts its fix cell without running it', async ({
+  page
+}) => {
+  await page.notebook.createNew('cuda.ipynb', { kernel: 'install-preview' });
+  await page.notebook.setCell(0, 'code', 'x = 1');
+  await page.sidebar.openTab('jp-TorchDoctor-panel');
+  const panel = page.locator('#jp-TorchDoctor-panel');
+  const section = panel.locator('details.jp-TorchDoctor-cudaLibs');
+  await expect(section).toHaveAttribute('data-severity', 'warning', {
+    timeout: 60_000
+  });
+  await expect(section).toHaveAttribute('open', '');
+  await expect(section.locator('> summary')).toHaveText(
+    'CUDA libraries: 2 problems'
+  );
+  const first = section.locator('.jp-TorchDoctor-finding').first();
+  await expect(first.locator('summary')).toContainText(
+    'Libraries for CUDA 12 and 13 are installed side by side'
+  );
+  await first.locator('summary').click();
+  await expect(first.locator('.jp-TorchDoctor-cell')).toHaveText(
+    '%pip uninstall -y nvidia-cudnn-cu12'
+  );
+  await first.getByRole('button', { name: 'Insert Fix Cell' }).click();
+  await expect.poll(() => page.notebook.getCellCount()).toBe(2);
+  expect(await page.notebook.getCellTextInput(0)).toBe('x = 1');
+  expect(await page.notebook.getCellTextInput(1)).toBe(
+    '%pip uninstall -y nvidia-cudnn-cu12'
+  );
+  // Inserted, not run.
+  await expect(page.locator('.jp-InputPrompt').nth(1)).toHaveText('[ ]:');
+});

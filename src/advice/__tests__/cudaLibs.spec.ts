@@ -95,6 +95,13 @@ const SCENARIOS: { [name: string]: object } = {
     ],
     plain: TORCH_215_REST
   },
+  twoCudnnAlone: {
+    dists: ['nvidia-cudnn-cu12-9.28.0.42', 'nvidia-cudnn-cu13-9.26.0.51'],
+    plain: [
+      ['nvidia_cublas_cu12', '12.9.3.13'],
+      ['nvidia_cublas', '13.4.1.3']
+    ]
+  },
   conda: {
     dists: TOOLKIT_132,
     plain: TORCH_215_REST,
@@ -319,6 +326,15 @@ describe('CUDA library findings', () => {
     expect(dups[1].cell).toBeNull();
     const mixed = fs.find(f => f.id === 'cuda-majors-mixed')!;
     expect(mixed.cell).toBe('%pip uninstall -y nvidia-cudnn-cu12');
+  });
+
+  it('two cuDNN that nothing requires: the other CUDA major’s one can go', () => {
+    const fs = findings('twoCudnnAlone', r => (r.packages.torch = null));
+    const dup = fs.find(f => f.id === 'cuda-lib-duplicate')!;
+    expect(dup.cell).toBe('%pip uninstall -y nvidia-cudnn-cu12');
+    expect(english(dup.note!)).toBe(
+      'Nothing installed requires nvidia-cudnn-cu12.'
+    );
   });
 
   it('conda’s libcu* next to pip’s nvidia-* wheels', () => {
