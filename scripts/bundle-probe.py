@@ -3,7 +3,7 @@
     python scripts/bundle-probe.py [--standalone PATH]
 
 Writes src/probe/probeSource.ts (git-ignored): one zlib+base85 source per kind
-(quick, job, index-job, nvidia-job, deep-job), built by
+(quick, job, index-job, nvidia-job, deep-job, preview-job, gpucheck-job), built by
 jupyterlab_torch_doctor/probe/_bundle.py. With --standalone, also writes the
 single-file probe (the wheel gets it from hatch_build.py). Also writes
 src/install/protectSource.ts (git-ignored): the Protect and Unprotect cells,

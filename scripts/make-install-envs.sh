@@ -11,6 +11,9 @@
 #   install-restart  ipykernel only: a restart while pip runs
 #   install-protect  ipykernel only: verify, Protect, a refused install, Unprotect
 #   install-uv       made by uv, without pip: the plan's `uv pip install` cell
+#   install-preview  ipykernel and tiny fixture wheels: one pins torch==2.14.1 (the
+#                    confirm dialog's plan preview names the pin the plan breaks),
+#                    two are cuDNN for CUDA 12 and 13 (the CUDA libraries section)
 #   gpu-install      (only with the argument gpu-install) the install kernel of
 #                    the remote "GPU host", scripts/gateway.sh
 # Their kernels read no pip configuration (PIP_CONFIG_FILE=/dev/null), so
@@ -84,6 +87,17 @@ make_env install-console "Python (install: console)" no-torch none
 make_env install-records "Python (install: records)" no-torch none
 make_env install-restart "Python (install: restart)" no-torch none
 make_env install-protect "Python (install: protect)" no-torch none
+# A package that pins torch==2.14.1 (scripts/fixture_wheel.py, not a real one): the fresh
+# plan's torch 2.13.0+cpu would break it, and the preview must say so. Nothing is installed.
+# Two fixture cuDNN distributions, for CUDA 12 and 13: the panel's "CUDA libraries" section.
+preview_fixture() {
+  local w=build/install-envs/wheels f=scripts/fixture_wheel.py
+  PIP_CONFIG_FILE=/dev/null "$1" -m pip install -q --no-deps --no-index \
+    "$(.venv/bin/python $f $w torch-companion 1.0 "torch==2.14.1")" \
+    "$(.venv/bin/python $f $w nvidia-cudnn-cu12 9.28.0.42)" \
+    "$(.venv/bin/python $f $w nvidia-cudnn-cu13 9.26.0.51)"
+}
+make_env install-preview "Python (install: preview)" no-torch preview_fixture
 # PIP_CONFIG_FILE=/dev/null would switch off every config file, the per-environment one
 # that Protect writes too: this kernel's pip reads an empty file in its place (so no user
 # config either), then the environment's own.

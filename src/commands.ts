@@ -23,6 +23,11 @@ export namespace CommandIDs {
   export const unprotectBuild = 'jupyterlab-torch-doctor:unprotect-build';
   /** Show the build as pip, uv and conda requirements; args: form copies one. */
   export const copyRequirements = 'jupyterlab-torch-doctor:copy-requirements';
+  /** After an install: ask JAX and CuPy, each in a subprocess, whether they still see the GPU. */
+  export const checkFrameworksGpu =
+    'jupyterlab-torch-doctor:check-frameworks-gpu';
+  /** Insert the fix cell of a CUDA library finding (arg finding: its index) below the active cell; nothing runs. */
+  export const insertCudaFix = 'jupyterlab-torch-doctor:insert-cuda-fix';
   /** Probe every Python kernelspec headless, for the launcher badges. */
   export const probeAll = 'jupyterlab-torch-doctor:probe-all';
 }

@@ -1,6 +1,8 @@
 import type { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { modelPlugin } from './plugins/model';
+import { cudaFixPlugin } from './plugins/cudaFix';
+import { gpuCheckPlugin } from './plugins/gpuCheck';
 import { installPlugin } from './plugins/install';
 import { launcherPlugin } from './plugins/launcher';
 import { protectPlugin } from './plugins/protect';
@@ -28,6 +30,8 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   sidebarPlugin,
   statusPlugin,
   installPlugin,
+  gpuCheckPlugin,
+  cudaFixPlugin,
   protectPlugin,
   launcherPlugin
 ];

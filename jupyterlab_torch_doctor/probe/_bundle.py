@@ -22,8 +22,8 @@ _SHOW = '    __import__("IPython").display.display({%s: %s(__probe_args__)}, raw
 _KERNEL = 'if __name__ == "__torch_doctor_probe__":\n'
 _CHILD = ('if __name__ == "__main__" and "--job-child" in sys.argv:\n'
           '    job_child_main(sys.argv[sys.argv.index("--job-child") + 1], %s)\n')
-QUICK_MODULES = ["core", "tags", "system", "packages", "nvidia", "others", "install", "report"]
-ALL_MODULES = QUICK_MODULES + ["nvml", "index", "deep", "job", "cli"]
+QUICK_MODULES = ["core", "tags", "system", "packages", "nvidia", "others", "install", "cudalibs", "report"]
+ALL_MODULES = QUICK_MODULES + ["nvml", "index", "deep", "preview", "gpucheck", "job", "cli"]
 
 # kind: (modules, tail, minified). The kernel-sent kinds are minified; the wheel's file is not.
 BUNDLES = {
@@ -32,6 +32,8 @@ BUNDLES = {
     "index-job": (["core", "index", "job"], _CHILD % '{"index": index_job}', True),
     "nvidia-job": (["core", "nvml", "job"], _CHILD % '{"nvidia": nvidia_job}', True),
     "deep-job": (["core", "packages", "deep", "job"], _CHILD % '{"deep": deep_job}', True),
+    "preview-job": (["core", "preview", "job"], _CHILD % '{"preview": preview_job}', True),
+    "gpucheck-job": (["core", "gpucheck", "job"], _CHILD % '{"gpucheck": gpucheck_job}', True),
     "standalone": (ALL_MODULES, 'if __name__ == "__main__":\n    sys.exit(main())\n', False),
 }
 

@@ -43,7 +43,8 @@ REGISTRY = "_jupyterlab_torch_doctor_jobs"
 JOB_PREFIX = "torch-doctor-job-"
 GRACE_S = 2.0
 FORGET_S = 60.0
-LABELS = {"index": "index check", "nvidia": "NVIDIA query", "deep": "deep check"}
+LABELS = {"index": "index check", "nvidia": "NVIDIA query", "deep": "deep check", "preview": "plan preview",
+          "gpucheck": "GPU check"}
 
 
 def _jobs():

@@ -18,6 +18,7 @@ from .packages import no_packages, packages
 from .nvidia import nvidia
 from .others import amd, apple, intel, no_amd, no_intel
 from .install import install_context, no_install
+from .cudalibs import cuda_libs
 
 # Every module the quick probe may import: it runs in the user's kernel, so it loads no more
 # than it needs. tests/test_probe_imports.py holds the sources and a real run to this list.
@@ -45,6 +46,7 @@ def collect(p=None):
         "intel": p.guard("intel", intel, no_intel, p),
         "apple": p.guard("apple", apple, None, p, plat),
         "install": p.guard("install", install_context, no_install, p, site),
+        "cuda_libs": p.guard("cuda-libs", cuda_libs, None, p),
         "errors": p.errors, "deep": None}
     report["probe"]["duration_ms"] = round((time.perf_counter() - t0) * 1000, 2)
     return report

@@ -5,6 +5,8 @@ import { CommandRegistry } from '@lumino/commands';
 import { Signal } from '@lumino/signaling';
 
 import plugins, { CommandIDs, ITorchDoctorModel } from '../index';
+import { cudaFixPlugin } from '../plugins/cudaFix';
+import { gpuCheckPlugin } from '../plugins/gpuCheck';
 import { installPlugin } from '../plugins/install';
 import { launcherPlugin } from '../plugins/launcher';
 import { modelPlugin } from '../plugins/model';
@@ -53,6 +55,8 @@ describe('plugins', () => {
       'jupyterlab-torch-doctor:sidebar',
       'jupyterlab-torch-doctor:status-item',
       'jupyterlab-torch-doctor:install',
+      'jupyterlab-torch-doctor:gpu-check',
+      'jupyterlab-torch-doctor:cuda-fix',
       'jupyterlab-torch-doctor:protect',
       'jupyterlab-torch-doctor:launcher-badges'
     ]);
@@ -101,6 +105,8 @@ describe('plugins', () => {
     statusPlugin.activate(app, model, statusBar, null);
     installPlugin.activate(app, model, null, null, null, null, null);
     protectPlugin.activate(app, model, null, null, null, null, null);
+    gpuCheckPlugin.activate(app, model, null, null);
+    cudaFixPlugin.activate(app, model, null, null);
     launcherPlugin.activate(app, model, app.shell, new StateDB(), null, null);
     for (const id of Object.values(CommandIDs)) {
       expect(app.commands.hasCommand(id)).toBe(true);
@@ -115,6 +121,10 @@ describe('plugins', () => {
     expect(app.commands.isEnabled(CommandIDs.protectBuild)).toBe(false);
     expect(app.commands.isEnabled(CommandIDs.unprotectBuild)).toBe(false);
     expect(app.commands.isEnabled(CommandIDs.copyRequirements)).toBe(false);
+    expect(app.commands.isEnabled(CommandIDs.checkFrameworksGpu)).toBe(false);
+    expect(
+      app.commands.isEnabled(CommandIDs.insertCudaFix, { finding: 0 })
+    ).toBe(false);
     // No notebook is open: nothing to probe, the panel says so.
     expect(app.commands.isEnabled(CommandIDs.probe)).toBe(false);
     expect(model.state.phase).toBe('no-kernel');

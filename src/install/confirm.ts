@@ -9,6 +9,8 @@ import type { IPlan } from '../advice/types';
 import { appendRow as row } from '../dom';
 import { tr } from '../report/message';
 import type { IProbeReport } from '../report/types';
+import type { IPlanPreview } from './preview';
+import { previewNode } from './previewView';
 import { sameCell } from './verify';
 
 /** Bytes as GB or MB. */
@@ -26,7 +28,8 @@ export function confirmBody(
   plan: IPlan,
   cell: string,
   report: IProbeReport,
-  trans: TranslationBundle
+  trans: TranslationBundle,
+  preview: Promise<IPlanPreview> | null = null
 ): Widget {
   const node = document.createElement('div');
   node.className = 'jp-TorchDoctor-confirm';
@@ -72,6 +75,9 @@ export function confirmBody(
     }
   }
   node.appendChild(list);
+  if (preview) {
+    node.appendChild(previewNode(preview, trans));
+  }
   for (const w of plan.warnings) {
     const warn = document.createElement('p');
     warn.className = 'jp-TorchDoctor-planWarning';

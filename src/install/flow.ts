@@ -7,6 +7,7 @@
  * whatever the user does meanwhile. Every path ends in a final state.
  */
 import type { ISessionContext } from '@jupyterlab/apputils';
+import type { Kernel } from '@jupyterlab/services';
 
 import type { IPlan } from '../advice/types';
 import { msg, type IMessage } from '../report/message';
@@ -14,15 +15,33 @@ import type { IProbeReport } from '../report/types';
 import type { ITorchDoctorModel } from '../tokens';
 import type { IInstallHost } from './host';
 import { pipReasons, readPipResult } from './pipResult';
+import type { IPlanPreview, IPreviewRun } from './preview';
 import type { IInstallStatus, InstallStep } from './types';
-import { revertPlan, unanswered, verifiedBuild, verifyInstall } from './verify';
+import {
+  revertPlan,
+  sameCell,
+  unanswered,
+  verifiedBuild,
+  verifyInstall
+} from './verify';
 
 /** What the flow asks of the user and the application. */
 export interface IInstallUI {
   /** The notebook or console of a session, or null. */
   hostFor(session: ISessionContext | null): IInstallHost | null;
-  /** Show what will run; true only on the user's click. */
-  confirm(plan: IPlan, text: string, before: IProbeReport): Promise<boolean>;
+  /** Show what will run (and the preview, as it comes); true only on the user's click. */
+  confirm(
+    plan: IPlan,
+    text: string,
+    before: IProbeReport,
+    preview?: Promise<IPlanPreview> | null
+  ): Promise<boolean>;
+  /** Start the plan preview (pip's dry run in a job), or null when there is none. */
+  preview?(
+    kernel: Kernel.IKernelConnection,
+    plan: IPlan,
+    before: IProbeReport
+  ): IPreviewRun | null;
   /** Ask to restart (JupyterLab's dialog); true when it restarted. */
   restart(session: ISessionContext): Promise<boolean>;
   /** Offer a new notebook when there is none to install into. */
@@ -190,7 +209,16 @@ export class InstallFlow {
         msg('The install cell was deleted. Insert it again.')
       );
     }
-    if (!(await this._ui.confirm(p.plan, text, p.before))) {
+    // The preview of the plan as planned: an edited cell is not previewed.
+    const kernel = p.host.session.session?.kernel;
+    const preview =
+      kernel && sameCell(text, p.plan.cell)
+        ? (this._ui.preview?.(kernel, p.plan, p.before) ?? null)
+        : null;
+    const confirmed = await this._ui
+      .confirm(p.plan, text, p.before, preview?.result ?? null)
+      .finally(() => preview?.stop());
+    if (!confirmed) {
       return this._set(
         p,
         'cancelled',

@@ -12,12 +12,14 @@ import {
 } from '@jupyterlab/apputils';
 import type { IConsoleTracker } from '@jupyterlab/console';
 import type { INotebookTracker } from '@jupyterlab/notebook';
+import type { Kernel } from '@jupyterlab/services';
 import type { ITranslator } from '@jupyterlab/translation';
 
 import { tr } from '../report/message';
 import { confirmBody } from './confirm';
 import type { IInstallUI } from './flow';
 import { hostFor } from './host';
+import { previewPlan, type IJobRun, type IPreviewJob } from './preview';
 
 /** What the real UI needs from the application. */
 export interface IInstallUIOptions {
@@ -28,6 +30,12 @@ export interface IInstallUIOptions {
   translator: ITranslator;
   /** Open a new notebook. */
   newNotebook: () => Promise<unknown>;
+  /** Start the preview job in a kernel (src/probe/previewJob.ts); no preview without it. */
+  previewJob?: (
+    kernel: Kernel.IKernelConnection,
+    args: object,
+    deadlineS: number
+  ) => IJobRun<IPreviewJob>;
 }
 
 /** The install flow's UI on JupyterLab's dialogs and notifications. */
@@ -43,10 +51,16 @@ export function installUI(o: IInstallUIOptions): IInstallUI {
   };
   return {
     hostFor: session => hostFor(session, hostOptions),
-    confirm: async (plan, text, before) => {
+    preview: (kernel, plan, before) => {
+      const start = o.previewJob;
+      return start
+        ? previewPlan(plan, before, (args, s) => start(kernel, args, s))
+        : null;
+    },
+    confirm: async (plan, text, before, preview) => {
       const answer = await showDialog({
         title: trans.__('Run the install?'),
-        body: confirmBody(plan, text, before, trans),
+        body: confirmBody(plan, text, before, trans, preview ?? null),
         buttons: [
           Dialog.cancelButton(),
           Dialog.warnButton({ label: trans.__('Run Install') })

@@ -9,7 +9,9 @@ import { Widget } from '@lumino/widgets';
 
 import { torchDoctorIcon } from '../icons';
 import type { IProbeState, ITorchDoctorModel } from '../tokens';
+import { cudaLibsOf } from '../advice/cudaLibs';
 import { renderAdvice } from './adviceView';
+import { renderCudaLibs } from './cudaLibsView';
 import { appendRow, el } from '../dom';
 import { stateLine, summarizeReport } from './facts';
 import {
@@ -31,6 +33,7 @@ const SECTIONS = [
   'regression',
   'protect',
   'advice',
+  'cudaLibs',
   'facts'
 ] as const;
 type Section = (typeof SECTIONS)[number];
@@ -86,6 +89,7 @@ export class TorchDoctorPanel extends SidePanel {
       regression: this._tr.__('Build changed'),
       protect: this._tr.__('Protection'),
       advice: this._tr.__('Advice'),
+      cudaLibs: this._tr.__('CUDA libraries'),
       facts: this._tr.__('Facts')
     };
     for (const name of SECTIONS) {
@@ -188,6 +192,20 @@ export class TorchDoctorPanel extends SidePanel {
       // A report the engine found malformed has no facts to list.
       const valid =
         report && !state.advice?.findings.some(f => f.id === 'report-invalid');
+      const installed = ['verified', 'not-verified'].includes(
+        state.install?.step ?? ''
+      );
+      this._section(
+        'cudaLibs',
+        [valid ? report : null, installed, !!action],
+        () => {
+          const libs = valid ? cudaLibsOf(report) : null;
+          const box = libs
+            ? renderCudaLibs(libs, trans, { action, afterInstall: installed })
+            : null;
+          return box ? [box] : [];
+        }
+      );
       this._section('facts', [valid ? report : null], () => {
         if (!valid) {
           return [];

@@ -11,6 +11,7 @@ import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { CommandIDs } from '../commands';
 import { InstallFlow } from '../install/flow';
 import { installUI } from '../install/ui';
+import { startJob } from '../probe/previewJob';
 import { ITorchDoctorModel } from '../tokens';
 
 /**
@@ -53,7 +54,9 @@ export const installPlugin: JupyterFrontEndPlugin<void> = {
         consoles,
         sessionDialogs,
         translator: translator ?? nullTranslator,
-        newNotebook: () => app.commands.execute('notebook:create-new')
+        newNotebook: () => app.commands.execute('notebook:create-new'),
+        previewJob: (kernel, args, deadlineS) =>
+          startJob(kernel, 'preview', args, deadlineS)
       })
     );
     // Commands act on the selected kernel's record unless told another.

@@ -9,8 +9,8 @@ import {
   type IDeadline
 } from './silent';
 
-/** What a job runs (jupyterlab_torch_doctor/probe/{index,nvml,deep}.py). */
-export type JobKind = 'index' | 'nvidia' | 'deep';
+/** What a job runs (jupyterlab_torch_doctor/probe/{index,nvml,deep,preview,gpucheck}.py). */
+export type JobKind = 'index' | 'nvidia' | 'deep' | 'preview' | 'gpucheck';
 
 /**
  * How a job ended, as the kernel's poll reports it (job.py `_finish`), or

@@ -108,6 +108,36 @@ export interface IDeepCheck {
   [key: string]: unknown;
 }
 
+/** One installed distribution of a CUDA family (probe/cudalibs.py). */
+export interface ICudaDist {
+  /** The normalized name, e.g. nvidia-cudnn-cu13. */
+  name: string;
+  version: string;
+  /** The CUDA major it is built for, or null when neither name nor metadata tells. */
+  cuda_major: number | null;
+  /** Where cuda_major comes from. */
+  cuda_from: 'name' | 'requires' | 'version' | null;
+  /** Its Requires-Dist lines that name another CUDA family, markers kept. */
+  requires: string[];
+  /** Whether its dist-info has a RECORD (pip can uninstall it). */
+  record: boolean;
+  location: string;
+}
+
+/** The CUDA library inventory: metadata, conda record names, LD_LIBRARY_PATH file names. */
+export interface ICudaLibs {
+  dists: ICudaDist[];
+  /** conda-meta records (libcu*, cudnn, nccl, cuda-*); null outside conda envs. */
+  conda: {
+    records: { name: string; version: string; build: string }[];
+    readable: boolean;
+    truncated: boolean;
+  } | null;
+  /** LD_LIBRARY_PATH folders holding libcudart, libcublas or libcudnn. */
+  ld_library_path: { path: string; libs: string[]; in_env: boolean }[];
+  truncated: boolean;
+}
+
 /** The full probe report (schema_version 1). */
 export interface IProbeReport {
   schema_version: 1;
@@ -214,6 +244,8 @@ export interface IProbeReport {
     /** The build protection; absent in reports of older probes. */
     protection?: IProtection | null;
   };
+  /** The CUDA library inventory; absent in reports of older probes. */
+  cuda_libs?: ICudaLibs | null;
   errors: IProbeError[];
   deep: IDeepCheck | null;
 }

@@ -9,6 +9,7 @@ import type { IProbeReport } from '../report/types';
 import type { IProbeState } from '../tokens';
 import { tr } from '../report/message';
 import { inForce, protectionOf } from '../install/protect';
+import { cudaLibsOf } from '../advice/cudaLibs';
 
 /** How the item looks: its colour follows the level. */
 export type StatusLevel = 'ok' | 'warn' | 'error' | 'busy' | 'info';
@@ -164,6 +165,11 @@ export function statusSummary(
   let level = phrase.level;
   if (inForce(protectionOf(report))) {
     parts.push(trans.__('protected'));
+  }
+  // The CUDA libraries change the text only when one of their findings is an error.
+  if (cudaLibsOf(report)?.hasError) {
+    parts.push(trans.__('CUDA libraries ✗'));
+    level = 'error';
   }
   if (state.regression) {
     parts.push(trans.__('changed since verified ⚠'));

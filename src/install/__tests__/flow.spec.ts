@@ -18,6 +18,7 @@ import type { IProbeReport } from '../../report/types';
 import type { IProbeState } from '../../tokens';
 import { InstallFlow, type IInstallUI } from '../flow';
 import type { IInstallHost, IRunResult } from '../host';
+import type { IPlanPreview, IPreviewRun } from '../preview';
 import type { IInstallStatus, IVerifiedBuild } from '../types';
 
 const PIP = path.join(__dirname, 'pip');
@@ -153,14 +154,23 @@ class Host implements IInstallHost {
 }
 
 function setup(
-  answers: { confirm?: boolean; restart?: boolean | 'throw' } = {}
+  answers: {
+    confirm?: boolean;
+    restart?: boolean | 'throw';
+    preview?: IPreviewRun;
+  } = {}
 ) {
   const model = new Model();
   const host = new Host(model.session as unknown as ISessionContext);
   const toasts: [string, IMessage][] = [];
+  const shown: (Promise<IPlanPreview> | null)[] = [];
   const ui: IInstallUI = {
     hostFor: s => (s ? host : null),
-    confirm: async () => answers.confirm ?? true,
+    confirm: async (_plan, _text, _before, preview) => {
+      shown.push(preview ?? null);
+      return answers.confirm ?? true;
+    },
+    preview: answers.preview ? () => answers.preview! : undefined,
     restart: async () => {
       if (answers.restart === 'throw') {
         throw new Error('gone');
@@ -174,7 +184,7 @@ function setup(
     notify: (level, m) => toasts.push([level, m])
   };
   const flow = new InstallFlow(model as any, ui);
-  return { model, host, flow, toasts };
+  return { model, host, flow, toasts, shown };
 }
 
 describe('InstallFlow', () => {
@@ -209,6 +219,30 @@ describe('InstallFlow', () => {
     expect(model.last('A').step).toBe('verified');
     expect(model.installs.has('B')).toBe(false);
     expect(model.probes).toEqual(['A:deep']);
+  });
+
+  it('shows the plan preview in the confirm dialog and stops it when the dialog closes', async () => {
+    let stopped = 0;
+    const result = Promise.resolve<IPlanPreview>({
+      state: 'ok',
+      message: null,
+      tool: 'pip',
+      changes: [],
+      breaks: [],
+      ms: 1
+    });
+    const { flow, shown, host } = setup({
+      confirm: false,
+      preview: { result, stop: () => void stopped++ }
+    });
+    await flow.insert(0);
+    await flow.run();
+    expect(shown).toEqual([result]);
+    expect(stopped).toBe(1);
+    // An edited cell is not the plan: no preview.
+    host.edited = 'x = 1';
+    await flow.run();
+    expect(shown).toEqual([result, null]);
   });
 
   it('cancelled: the user declined; nothing ran', async () => {
