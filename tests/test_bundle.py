@@ -11,7 +11,7 @@ import pytest
 
 from conftest import BUNDLER, PACKAGE, REPO, validate
 
-KERNEL_KINDS = ["quick", "job", "index-job", "nvidia-job", "deep-job", "preview-job", "gpucheck-job"]
+KERNEL_KINDS = ["quick", "env", "job", "index-job", "nvidia-job", "deep-job", "preview-job", "gpucheck-job"]
 
 # Stands in for IPython in a plain interpreter: prints what the kernel would display.
 FAKE_IPYTHON = (

@@ -71,7 +71,7 @@ def job_request(kc, args):
 
 
 def start(kc, kind, args, deadline_s):
-    packed = base64.b64encode(zlib.compress(BUNDLER.build(f"{kind}-job").encode())).decode()
+    packed = base64.b85encode(zlib.compress(BUNDLER.build(f"{kind}-job").encode())).decode()
     handle = job_request(kc, {"op": "start", "kind": kind, "child": packed, "args": args, "deadline_s": deadline_s})
     assert handle["status"] == "started", handle
     return handle

@@ -1,7 +1,7 @@
 """What the probe's sources may import and which Python they parse as.
 
-The quick probe runs inside the user's kernel: it imports only the stdlib modules report.py
-declares (QUICK_IMPORTS), checked in the sources and by a real run in a fresh interpreter.
+The quick probe and its second request (env) run inside the user's kernel: they import only the
+stdlib modules report.py declares (QUICK_IMPORTS), checked in the sources and by a real run in a fresh interpreter.
 Every module that runs in a kernel or a job child, and every bundle and cell made from them,
 parses with Python 3.8's grammar (the oldest Python the probe supports; the tests run it on the
 machine's Python, so this is a syntax check, not a run on 3.8).
@@ -31,7 +31,7 @@ def imported_names(source):
 
 def test_the_quick_modules_import_only_what_report_declares():
     used = set()
-    for name in BUNDLER.QUICK_MODULES:
+    for name in BUNDLER.QUICK_MODULES + BUNDLER.ENV_MODULES:
         used |= imported_names(BUNDLER.module_source(name))
     assert used == set(QUICK_IMPORTS)
 
@@ -45,12 +45,15 @@ def fresh(code):
 
 
 def test_a_real_run_loads_nothing_beyond_the_declared_modules(tmp_path):
-    quick = tmp_path / "quick.py"
+    quick, env = tmp_path / "quick.py", tmp_path / "env.py"
     quick.write_text(BUNDLER.build("quick"))
+    env.write_text(BUNDLER.build("env"))
     ran = set(fresh(
-        "import sys\nbefore = set(sys.modules)\nns = {'__name__': 'probe'}\n"
+        "import sys\nbefore = set(sys.modules)\nns, ns2 = {'__name__': 'probe'}, {'__name__': 'probe'}\n"
         f"exec(compile(open({str(quick)!r}).read(), 'quick', 'exec'), ns)\n"
-        "report = ns['kernel_quick']({})\nnew = sorted(set(sys.modules) - before)\n"
+        f"exec(compile(open({str(env)!r}).read(), 'env', 'exec'), ns2)\n"
+        "report = ns['kernel_quick']({})\nfacts = ns2['kernel_env']({})\n"
+        "assert facts['tags'] and not facts['errors'], facts\nnew = sorted(set(sys.modules) - before)\n"
         "import json\nprint(json.dumps(new))\n"))
     declared = set(fresh(
         "import sys\nbefore = set(sys.modules)\n"

@@ -22,12 +22,17 @@ _SHOW = '    __import__("IPython").display.display({%s: %s(__probe_args__)}, raw
 _KERNEL = 'if __name__ == "__torch_doctor_probe__":\n'
 _CHILD = ('if __name__ == "__main__" and "--job-child" in sys.argv:\n'
           '    job_child_main(sys.argv[sys.argv.index("--job-child") + 1], %s)\n')
-QUICK_MODULES = ["core", "tags", "system", "packages", "nvidia", "others", "install", "cudalibs", "report"]
-ALL_MODULES = QUICK_MODULES + ["nvml", "index", "deep", "preview", "gpucheck", "job", "cli"]
+QUICK_MODULES = ["core", "system", "packages", "nvidia", "others", "install", "report"]
+# The wheel tags and the CUDA library inventory are a second request right after the quick one,
+# so each stays under 12 kB; the standalone probe has both.
+ENV_MODULES = ["core", "tags", "cudalibs", "env"]
+ALL_MODULES = ["core", "tags", "cudalibs", "env"] + QUICK_MODULES[1:] + ["nvml", "index", "deep", "preview",
+                                                                         "gpucheck", "job", "cli"]
 
 # kind: (modules, tail, minified). The kernel-sent kinds are minified; the wheel's file is not.
 BUNDLES = {
     "quick": (QUICK_MODULES, _KERNEL + _SHOW % ("MIME", "kernel_quick"), True),
+    "env": (ENV_MODULES, _KERNEL + _SHOW % ("MIME", "kernel_env"), True),
     "job": (["job"], _KERNEL + _SHOW % ("JOB_MIME", "job_kernel"), True),
     "index-job": (["core", "index", "job"], _CHILD % '{"index": index_job}', True),
     "nvidia-job": (["core", "nvml", "job"], _CHILD % '{"nvidia": nvidia_job}', True),

@@ -180,3 +180,4 @@ def _cl_ld(value, prefix):
             inside = real.startswith(os.path.realpath(prefix) + os.sep)
             out.append({"path": entry[:CL_TEXT], "libs": libs, "in_env": inside})
     return out
+

@@ -18,15 +18,16 @@ from .packages import no_packages, packages
 from .nvidia import nvidia
 from .others import amd, apple, intel, no_amd, no_intel
 from .install import install_context, no_install
-from .cudalibs import cuda_libs
+from .env import env_facts
 
 # Every module the quick probe may import: it runs in the user's kernel, so it loads no more
 # than it needs. tests/test_probe_imports.py holds the sources and a real run to this list.
 QUICK_IMPORTS = ("ast", "configparser", "ctypes", "importlib.util", "json", "nturl2path", "os", "platform",
-                 "re", "shutil", "socket", "subprocess", "sys", "sysconfig", "time", "urllib.parse")
+                 "re", "shutil", "socket", "struct", "sys", "sysconfig", "time", "urllib.parse")
 
 
-def collect(p=None):
+def collect(p=None, libs=True):
+    """The report; without libs, the wheel tags and the CUDA library inventory are left to the second request (env.kernel_env)."""
     p = p or Probe()
     t0 = time.perf_counter()
     plat = p.guard("platform", platform_info, lambda: _bare_platform(), p)
@@ -46,15 +47,18 @@ def collect(p=None):
         "intel": p.guard("intel", intel, no_intel, p),
         "apple": p.guard("apple", apple, None, p, plat),
         "install": p.guard("install", install_context, no_install, p, site),
-        "cuda_libs": p.guard("cuda-libs", cuda_libs, None, p),
         "errors": p.errors, "deep": None}
+    if libs:
+        facts = env_facts(p)
+        report["python"]["tags"] = facts["tags"]
+        report["cuda_libs"] = facts["cuda_libs"]
     report["probe"]["duration_ms"] = round((time.perf_counter() - t0) * 1000, 2)
     return report
 
 
 def kernel_quick(args):
     """The quick probe as the front end asks for it (cmd_timeout is the nvidia job's, later)."""
-    return collect(Probe(root=os.environ.get("TORCH_DOCTOR_ROOT", "")))
+    return collect(Probe(root=os.environ.get("TORCH_DOCTOR_ROOT", "")), libs=False)
 
 
 def _site_packages():

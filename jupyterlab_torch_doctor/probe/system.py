@@ -9,7 +9,6 @@ import sys
 import sysconfig
 
 from .core import _has_module
-from .tags import install_tags
 
 
 def python_info(p):
@@ -20,8 +19,7 @@ def python_info(p):
             "bits": 64 if sys.maxsize > 2**32 else 32,
             # The build (what wheels it takes), not whether PYTHON_GIL=1 turned the GIL back on.
             "free_threaded": bool(sysconfig.get_config_var("Py_GIL_DISABLED")),
-            "prefix": sys.prefix, "base_prefix": sys.base_prefix,
-            "tags": p.guard("tags", install_tags, None, p)}
+            "prefix": sys.prefix, "base_prefix": sys.base_prefix}
 
 
 def platform_info(p):

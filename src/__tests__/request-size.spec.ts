@@ -1,13 +1,14 @@
 /**
- * The quick probe's request (the code of one execute request) stays within
- * issue #17's limit of 12 kB: it is sent on every probe, and the report.python.tags
- * computation (probe/tags.py) rides in it.
+ * Each request of a probe (the code of one execute request) stays within
+ * issue #17's limit of 12 kB: both are sent on every probe. The quick request
+ * reads the build and the hardware; the second one (env) carries the wheel
+ * tags (probe/tags.py) and the CUDA library inventory (probe/cudalibs.py).
  */
 import { buildRequest } from '../probe/code';
 
-describe('the quick probe request', () => {
-  it('is at most 12 000 bytes', () => {
-    const bytes = Buffer.byteLength(buildRequest('quick', {}), 'utf-8');
+describe('the probe requests', () => {
+  it.each(['quick', 'env'] as const)('%s is at most 12 000 bytes', kind => {
+    const bytes = Buffer.byteLength(buildRequest(kind, {}), 'utf-8');
     expect(bytes).toBeLessThanOrEqual(12000);
   });
 });

@@ -46,14 +46,17 @@ const CACHED_HEAD =
   '{"__name__":"__torch_doctor_probe__","__probe_args__":__import__("json").loads(a)}))';
 
 /**
- * Build the code sent to the kernel for a bundle kind ('quick' or 'job').
+ * Build the code sent to the kernel for a bundle kind ('quick', 'env' or 'job').
  *
  * The source runs with a fresh globals dict, so no name is bound in the
  * user's namespace; only stdlib modules are imported. The compiled code is
  * kept in a private module (sys.modules[CODE_CACHE]) under the bundle's hash,
  * so a repeat probe skips decompressing and compiling it.
  */
-export function buildRequest(kind: 'quick' | 'job', args: object): string {
+export function buildRequest(
+  kind: 'quick' | 'env' | 'job',
+  args: object
+): string {
   const key = JSON.stringify(`code_${BUNDLES[kind].sha}`);
   // JSON string literals are valid Python string literals.
   return `${CACHED_HEAD}(${JSON.stringify(packedSource(kind))}, ${key}, ${JSON.stringify(JSON.stringify(args))})\n`;

@@ -109,7 +109,11 @@ namespace Private {
           : 'invalid';
       return { kind, kernelId, message: failure };
     }
-    if (await Private.runJobs(kernel, options, r.payload, until)) {
+    if (
+      (options.source === undefined &&
+        (await Private.envFacts(kernel, r.payload, until)) === 'dead') ||
+      (await Private.runJobs(kernel, options, r.payload, until))
+    ) {
       return {
         kind: 'dead',
         kernelId,
@@ -126,6 +130,53 @@ namespace Private {
       report: check.report,
       roundTripMs: performance.now() - started
     };
+  }
+
+  /**
+   * The second request, right after the quick one (each stays under 12 kB):
+   * the interpreter's wheel tags and the CUDA library inventory, merged into
+   * the unvalidated report. A failure is one more entry in the report's
+   * errors, never the probe's.
+   */
+  export async function envFacts(
+    kernel: Kernel.IKernelConnection,
+    payload: any,
+    until: IDeadline
+  ): Promise<'dead' | undefined> {
+    if (typeof payload !== 'object' || payload === null) {
+      return undefined;
+    }
+    const r = await executeSilent(
+      kernel,
+      buildRequest('env', {}),
+      PROBE_MIME,
+      until
+    );
+    if (r.end === 'dead') {
+      return 'dead';
+    }
+    const env = r.payload as {
+      tags?: unknown;
+      cuda_libs?: unknown;
+      errors?: unknown;
+    } | null;
+    const errors = Array.isArray(payload.errors) ? payload.errors : null;
+    if (r.end === 'timeout' || failureMessage(r, 'probe') !== null || !env) {
+      errors?.push({
+        source: 'environment-facts',
+        reason: r.end === 'timeout' ? 'timeout' : 'error',
+        detail: 'The wheel tags and the CUDA library inventory gave no answer.'
+      });
+      return undefined;
+    }
+    if (typeof payload.python === 'object' && payload.python !== null) {
+      payload.python.tags = env.tags ?? null;
+    }
+    payload.cuda_libs = env.cuda_libs ?? null;
+    if (errors && Array.isArray(env.errors)) {
+      errors.push(...env.errors);
+    }
+    return undefined;
   }
 
   /**
