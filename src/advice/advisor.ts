@@ -48,6 +48,12 @@ export class Advisor {
    */
   installedVariant(pkg: IPackageBuild): string {
     const macos = !!this.hw.platform?.startsWith('macos');
+    // PEP 825 wheel variants: variant.json's label, even where the local tag was stripped.
+    const label = (pkg as { variant?: { label?: unknown } | null }).variant
+      ?.label;
+    if (typeof label === 'string' && variantKind(label) !== 'unknown') {
+      return label;
+    }
     // NVIDIA's Jetson wheels carry tags such as +nv24.08: then version.py tells.
     if (
       pkg.local &&
@@ -183,6 +189,7 @@ export class Advisor {
         }
         const c = this.chooseVariant(older, current);
         if (c.variant) {
+          cuda12Ends(this, older, c.variant);
           this.plans.unshift(
             buildPlan(older, c.variant, this.report, hw, this.settings, {
               fresh,

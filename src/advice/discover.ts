@@ -4,12 +4,7 @@
  * answer the kernel fetched (file names, and core metadata for pairing).
  */
 import { msg, type IMessage } from '../report/message';
-import {
-  liveKey,
-  liveMetaKey,
-  type IIndexQuery,
-  type ILiveIndex
-} from '../report/outcome';
+import { liveKey, type IIndexQuery, type ILiveIndex } from '../report/outcome';
 import type { IHardware } from './hardware';
 import { findRelease, MATRIX, type IRelease, type PlatformKey } from './matrix';
 import { compareVersions, cudaOfVariant, parseVersion } from './versions';
@@ -110,55 +105,6 @@ export function indexVersions(
   return [...found].sort((a, b) => compareVersions(b, a));
 }
 
-/** torch==X (or torch (==X), torch==X+cu130) in a Requires-Dist line. */
-function pinsTorch(req: string, torch: string): boolean {
-  const m = /^torch\s*\(?\s*==\s*([^\s,;)]+)/i.exec(req.trim());
-  return !!m && m[1].split('+')[0] === torch;
-}
-
-/** How a companion was paired with a torch found on the index. */
-interface IPairing {
-  version: string | null;
-  how: 'metadata' | 'unpinned' | 'none';
-}
-
-/**
- * The torchvision/torchaudio on `index` whose core metadata requires
- * torch==`torch`; else the newest that names no torch at all (torchaudio
- * from 2.9 on); else none.
- */
-export function pairOnIndex(
-  live: ILiveIndex,
-  index: string,
-  project: string,
-  torch: string,
-  variant: string,
-  hw: IHardware,
-  tag: string
-): IPairing {
-  const local = variant === 'default' ? null : variant;
-  let pinned: string | null = null;
-  let unpinned: string | null = null;
-  for (const file of live[liveKey(index, project)] ?? []) {
-    const w = parseWheel(file);
-    const reqs = live[liveMetaKey(index, project, file)];
-    if (!w || w.pre || w.local !== local || !Array.isArray(reqs)) {
-      continue;
-    }
-    const newer = (x: string | null) => !x || compareVersions(w.base, x) > 0;
-    if (reqs.some(r => pinsTorch(r, torch)) && newer(pinned)) {
-      pinned = w.base;
-    } else if (reqs.length === 0 && newer(unpinned)) {
-      unpinned = w.base;
-    }
-  }
-  return pinned
-    ? { version: pinned, how: 'metadata' }
-    : unpinned
-      ? { version: unpinned, how: 'unpinned' }
-      : { version: null, how: 'none' };
-}
-
 /**
  * A release entry for torch `torch` as the index serves it on `index` for
  * `variant`: the data's entry when it has one, else the template's tables
@@ -188,34 +134,9 @@ export function releaseOnIndex(
     seen_on_index: true,
     discovered: !known
   };
+  // torchvision and torchaudio are paired when the plan is built
+  // (src/advice/pairing.ts), by their Requires-Dist on torch.
   const notes: IMessage[] = [];
-  for (const project of ['torchvision', 'torchaudio'] as const) {
-    const pair = pairOnIndex(live, index, project, torch, variant, hw, tag);
-    if (pair.version) {
-      release[project] = pair.version;
-      if (project === 'torchaudio') {
-        delete release.torchaudio_variants; // the index has the wheel
-      }
-      if (pair.how === 'unpinned') {
-        notes.push(
-          msg(
-            '%1 %2 names no torch version in its metadata; it is the newest on the index.',
-            project,
-            pair.version
-          )
-        );
-      }
-    } else if (!known) {
-      release[project] = '';
-      notes.push(
-        msg(
-          'No %1 on the index names torch==%2 in its core metadata (PEP 658), and the data ends before torch %2: torch is pinned without %1.',
-          project,
-          torch
-        )
-      );
-    }
-  }
   return { release, notes };
 }
 

@@ -1,6 +1,7 @@
 import { msg, type IMessage } from '../report/message';
 import type { IProbeReport } from '../report/types';
 import { allRocmTargets, MATRIX, type PlatformKey } from './matrix';
+import { KernelTags } from './tags';
 
 /**
  * The hardware and platform facts the rules need, read from a report.
@@ -9,6 +10,8 @@ export interface IHardware {
   platform: PlatformKey | null;
   os: 'linux' | 'windows' | 'macos' | 'other';
   python: string;
+  /** The wheel tags and Python version this kernel's interpreter installs. */
+  kernel: KernelTags;
   /** NVIDIA GPUs with a known compute capability, as integers (86 = 8.6). */
   nvidiaCcs: number[];
   nvidiaNames: string[];
@@ -158,6 +161,7 @@ export function readHardware(report: IProbeReport): IHardware {
     platform,
     os,
     python: report.python.version.split('.').slice(0, 2).join('.'),
+    kernel: new KernelTags(report, platform),
     nvidiaCcs: ccs,
     nvidiaNames: nv.gpus.map(g => g.name),
     driver: nv.driver,

@@ -10,7 +10,14 @@ import { findRelease, MATRIX, type IRelease } from './matrix';
 import { describeVariant } from './plan';
 import { type Advisor, jetsonPlan } from './advisor';
 import type { Verdict } from './types';
-import { compareVersions, parseVersion, variantKind } from './versions';
+import { admits, requirementOn } from './requirements';
+import { snapshotRequires } from './snapshot';
+import {
+  compareVersions,
+  cudaOfVariant,
+  parseVersion,
+  variantKind
+} from './versions';
 
 /** Findings and plans for an installed torch. */
 export function installedRules(
@@ -91,7 +98,22 @@ export function installedRules(
     }
   }
   // 2. Are torch, torchvision and torchaudio from one build?
-  const mismatch = trioMismatch(report, release, torch);
+  const trio = trioMismatch(report, torch);
+  const mismatch = trio.errors;
+  for (const note of trio.notes) {
+    a.find(null, {
+      id: 'local-tag-differs',
+      severity: 'info',
+      message: note,
+      evidence: {
+        'packages.torch.build_version': torch.build_version,
+        'packages.torchvision.build_version':
+          report.packages.torchvision?.build_version ?? null,
+        'packages.torchaudio.build_version':
+          report.packages.torchaudio?.build_version ?? null
+      }
+    });
+  }
   if (mismatch.length) {
     a.find('broken', {
       id: 'trio-mismatch',
@@ -297,49 +319,70 @@ function acceleratorBuildRules(
   }
 }
 
+/**
+ * Whether torchvision and torchaudio go with this torch, by their own
+ * installed metadata (Requires-Dist on torch) and their builds' local tags:
+ * a different CUDA major or kind (cpu against cu130) is a mismatch; the same
+ * CUDA major with another minor (a py3-none build beside torch's) is not.
+ */
 function trioMismatch(
   report: IProbeReport,
-  release: IRelease | null,
   torch: IPackageBuild
-): IMessage[] {
-  const out: IMessage[] = [];
-  const tv = report.packages.torchvision;
-  const ta = report.packages.torchaudio;
-  const tvV = parseVersion(tv?.build_version);
-  if (tv && release && tvV && tvV.base !== release.torchvision) {
-    out.push(
-      msg(
-        'torchvision %1 pairs with a different torch (torch %2 needs torchvision %3)',
-        tv.build_version,
-        release.torch,
-        release.torchvision
-      )
-    );
-  }
-  const taV = parseVersion(ta?.build_version);
-  if (ta && release && taV && taV.base !== release.torchaudio) {
-    out.push(
-      msg(
-        'torchaudio %1 is not the one for torch %2 (%3)',
-        ta.build_version,
-        release.torch,
-        release.torchaudio
-      )
-    );
-  }
-  for (const other of [tv, ta]) {
-    if (other?.local && torch.local && other.local !== torch.local) {
-      out.push(
+): { errors: IMessage[]; notes: IMessage[] } {
+  const errors: IMessage[] = [];
+  const notes: IMessage[] = [];
+  const torchBase = parseVersion(torch.build_version)?.base ?? torch.version;
+  for (const name of ['torchvision', 'torchaudio'] as const) {
+    const other = report.packages[name];
+    if (!other) {
+      continue;
+    }
+    // Its own metadata; where the installer kept none on torch, PyPI's for that version.
+    const base = parseVersion(other.build_version)?.base ?? other.version;
+    const spec =
+      requirementOn(other.requires ?? [], 'torch') ??
+      requirementOn(snapshotRequires(name, base) ?? [], 'torch');
+    if (spec && !admits(spec, torchBase)) {
+      errors.push(
         msg(
-          '%1 is a +%2 build, torch is +%3',
-          other === tv ? 'torchvision' : 'torchaudio',
-          other.local,
-          torch.local
+          '%1 %2 requires torch %3 (its own metadata), but torch is %4',
+          name,
+          other.build_version,
+          spec,
+          torch.build_version
         )
       );
     }
+    const mine = localVariant(other);
+    const theirs = localVariant(torch);
+    if (!mine || !theirs || mine === theirs) {
+      continue;
+    }
+    const a = cudaOfVariant(mine);
+    const b = cudaOfVariant(theirs);
+    if (a && b && a.split('.')[0] === b.split('.')[0]) {
+      notes.push(
+        msg(
+          '%1 is a +%2 build and torch +%3: both are CUDA %4 builds, and CUDA %4 builds run with any driver for CUDA %4 (minor-version compatibility), so this is fine. A py3-none %1 (stable ABI) carries its own CUDA runtime.',
+          name,
+          mine,
+          theirs,
+          a.split('.')[0]
+        )
+      );
+    } else {
+      errors.push(msg('%1 is a +%2 build, torch is +%3', name, mine, theirs));
+    }
   }
-  return out;
+  return { errors, notes };
+}
+
+/** A package's variant: its PEP 825 label, else its local tag. */
+function localVariant(p: IPackageBuild): string | null {
+  const label = (p as { variant?: { label?: unknown } | null }).variant?.label;
+  return typeof label === 'string' && variantKind(label) !== 'unknown'
+    ? label
+    : p.local;
 }
 
 /** The GPUs the kernel sees: their names (kernel text) or a phrase. */

@@ -194,11 +194,11 @@ describe('the data file', () => {
     }
   });
 
-  it('pairs torchaudio 2.11.0 with every torch from 2.11 on', () => {
+  it('pairs torchaudio 2.11.1 (Requires-Dist torch>=2.11 on PyPI) with every torch from 2.11 on', () => {
     for (const r of MATRIX.releases.filter(
       x => x.torch.localeCompare('2.11', undefined, { numeric: true }) >= 0
     )) {
-      expect(r.torchaudio).toBe('2.11.0');
+      expect(r.torchaudio).toBe('2.11.1');
     }
   });
 });
