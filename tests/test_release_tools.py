@@ -133,3 +133,31 @@ def test_check_matrix_compares_the_real_wheels_arch_flags():
     # The fixture the jest suite checks is this capture.
     fixture = json.loads((REPO / "src/advice/data/fixtures/torch-2.14.1-cu130-archflags.json").read_text())
     assert (fixture["torch"], fixture["arch_flags"]) == (real["torch"], real["arch_flags"])
+
+
+def test_index_check_returns_requires_python_per_file_and_cuda_requirements(tmp_path, served):
+    """PEP 503 data-requires-python (HTML-escaped), and the core metadata's Requires-Python where the page has none.
+
+    The metadata lines are torch 2.15.0's and torchvision 0.29.2's real ones (PyPI, 2026-12-06).
+    """
+    base, _ = served
+    d = tmp_path / "simple" / "torch"
+    d.mkdir(parents=True)
+    (tmp_path / "files").mkdir(exist_ok=True)
+    torch = "torch-2.15.0-cp311-cp311-manylinux_2_28_x86_64.whl"
+    old = "torch-2.14.1-cp311-cp311-manylinux_2_28_x86_64.whl"
+    (d / "index.html").write_text(
+        f'<a href="../../files/{old}" data-requires-python="&gt;=3.10">{old}</a>\n'
+        f'<a href="../../files/{torch}" data-core-metadata="true">{torch}</a>\n')
+    (tmp_path / "files" / (torch + ".metadata")).write_text(
+        "Metadata-Version: 2.1\nName: torch\nVersion: 2.15.0\nRequires-Python: >=3.11\n"
+        "Requires-Dist: filelock\n"
+        "Requires-Dist: cuda-toolkit[cublas,cudart,cufft,cufile,cupti,cusolver,cusparse,nvjitlink,nvrtc,nvtx]"
+        "==13.2.2; platform_system == \"Linux\"\n\nDescription\n")
+    want = {"tag": "cp311", "platform": ["x86_64"], "max": 4}
+    res = index_check([{"index": f"{base}/simple", "project": "torch", "metadata": want}], 3)["results"][0]
+    assert res["files"] == [old, torch]
+    assert res["requires_python"] == [">=3.10", ">=3.11"]
+    assert res["metadata"][torch] == [
+        "cuda-toolkit[cublas,cudart,cufft,cufile,cupti,cusolver,cusparse,nvjitlink,nvrtc,nvtx]"
+        "==13.2.2; platform_system == \"Linux\""]

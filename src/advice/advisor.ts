@@ -3,7 +3,11 @@ import type { IIndexQuery } from '../report/outcome';
 import type { IPackageBuild, IProbeReport } from '../report/types';
 import { acceleratorVariants, releasesFor, variantFits } from './fit';
 import type { IHardware } from './hardware';
-import { MATRIX, type IRelease } from './matrix';
+import { liveMetaKey } from '../report/outcome';
+import { liveFiles } from './files';
+import { filePlatforms, markerEnv, MATRIX, type IRelease } from './matrix';
+import { pypiIndex } from './pypi';
+import { cudaFromRequirements } from './requirements';
 import { newerOnIndex, newerVariantOnIndex, newestOnIndex } from './indexPlans';
 import { buildPlan, describeVariant } from './plan';
 import type {
@@ -104,7 +108,7 @@ export class Advisor {
     if (policy === 'keep' && current && fits.includes(current)) {
       return { variant: current, blocked };
     }
-    const def = defaultVariant(release, hw);
+    const def = defaultVariant(release, hw, this.live, pypiIndex(this.report));
     if (policy === 'pytorch-default' && def && fits.includes(def)) {
       return { variant: def, blocked };
     }
@@ -159,7 +163,12 @@ export class Advisor {
       v => fits.get(v)!.gpuOk && !fits.get(v)!.driverOk
     );
     if (gpuOnly.length) {
-      const def = defaultVariant(release, hw);
+      const def = defaultVariant(
+        release,
+        hw,
+        this.live,
+        pypiIndex(this.report)
+      );
       const v =
         this.settings.cudaPolicy === 'pytorch-default' &&
         def &&
@@ -221,10 +230,40 @@ export function byNewestCuda(variants: string[]): string[] {
  */
 export function defaultVariant(
   release: IRelease,
-  hw: IHardware
+  hw: IHardware,
+  live?: ILiveIndex,
+  pypi?: string
 ): string | undefined {
+  // PyPI's own answer wins: its torch wheel's CUDA requirement (cuda-toolkit==13.2.2).
+  const read = live && pypi ? pypiBuild(live, pypi, release.torch, hw) : null;
+  if (read && read !== 'cpu') {
+    return read;
+  }
   const own = release.pypi_default[hw.platform ?? ''];
   return own && own !== 'cpu' ? own : release.pypi_default['linux-x86_64'];
+}
+
+/**
+ * The CUDA variant of PyPI's torch `version` for this platform, from the live
+ * core metadata of its wheel; null when the live check did not read one.
+ */
+function pypiBuild(
+  live: ILiveIndex,
+  pypi: string,
+  version: string,
+  hw: IHardware
+): string | null {
+  for (const f of liveFiles(live, pypi, 'torch') ?? []) {
+    const meta = live[liveMetaKey(pypi, 'torch', f.file)];
+    if (
+      f.version === version &&
+      Array.isArray(meta) &&
+      filePlatforms(f.file).includes(hw.platform ?? '')
+    ) {
+      return cudaFromRequirements(meta, markerEnv(hw.platform!)) ?? 'cpu';
+    }
+  }
+  return null;
 }
 
 /** The plan for Jetson: NVIDIA's wheels, not a cell. */

@@ -9,6 +9,7 @@ import { findRelease as findData, MATRIX } from './matrix';
 import { installedRules } from './installed';
 import { contextRules, platformRules } from './rules';
 import { indexNewer, variantDiscovery } from './indexPlans';
+import { pypiIndex } from './pypi';
 import { checkIndexUrl } from './url';
 import { parseVersion } from './versions';
 import type { IAdvice, IAdviceSettings, ILiveIndex, Verdict } from './types';
@@ -136,7 +137,8 @@ function run(
       missing: [],
       indexNewer: newer,
       wheel: a.wheel,
-      discover: a.discover
+      discover: a.discover,
+      pypiIndex: pypiIndex(report)
     };
   };
   platformRules(a);

@@ -144,7 +144,9 @@ export function buildPlan(
         version = release.torch;
       } else {
         const project = name as 'torchvision' | 'torchaudio';
-        const noLive = !live || live[liveKey(index, project)] === undefined;
+        const noLive =
+          !live ||
+          live[liveKey(index ?? pypiIndex(report), project)] === undefined;
         if (
           project === 'torchaudio' &&
           noLive &&
@@ -160,7 +162,8 @@ export function buildPlan(
           continue;
         }
         const pypi = options.pypi ?? pypiIndex(report);
-        let c = companionFor(project, release, variant, hw, index, live, pypi);
+        const where = index ?? pypi; // macOS plans install from PyPI
+        let c = companionFor(project, release, variant, hw, where, live, pypi);
         if (c.leaveOut && c.from === 'live' && installed[project] !== null) {
           // Installed: leaving it out would break it; pair it offline, the
           // index check then says the plan is not confirmed.
@@ -255,7 +258,13 @@ export function buildPlan(
       : kind === 'default'
         ? 'mps'
         : 'cuda:0';
-  const confirmedBy = confirm(packages, index, hw, options.live, warnings);
+  const confirmedBy = confirm(
+    packages,
+    index ?? options.pypi ?? pypiIndex(report),
+    hw,
+    options.live,
+    warnings
+  );
   const torchVersion = packages.find(p => p.name === 'torch')?.version ?? null;
   return {
     title:
