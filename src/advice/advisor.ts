@@ -89,7 +89,11 @@ export class Advisor {
     if (hw.platform?.startsWith('macos')) {
       return { variant: 'default', blocked: [] };
     }
-    if (!hw.anyGpu || hw.hidden.length > 0) {
+    // A hidden GPU is still this machine's GPU: plan for it, never for the
+    // CPU (the visibility finding says what to fix).
+    const hiddenNvidia =
+      hw.hidden.length > 0 && (hw.nvidiaCcs.length > 0 || !!hw.driver);
+    if (!hw.anyGpu && !hiddenNvidia) {
       return { variant: 'cpu', blocked: [] };
     }
     const candidates = acceleratorVariants(release, hw);
@@ -115,11 +119,20 @@ export class Advisor {
     return { variant: newest, blocked };
   }
 
+  /** The nightly plan for a variant, when the nightly index serves it. */
+  nightlyPlan(release: IRelease, variant: string | null, fresh: boolean): void {
+    nightlyPlanFor(this, release, variant, fresh);
+  }
+
   /** Plans to reach a fitting build, with the side-by-side fallbacks. */
   planFor(release: IRelease, current: string | null, fresh: boolean): void {
     const hw = this.hw;
     const choice = this.chooseVariant(release, current);
     cuda12Ends(this, release, choice.variant);
+    if (this.settings.channel === 'nightly') {
+      this.nightlyPlan(release, choice.variant, fresh);
+      return;
+    }
     if (choice.variant) {
       const plan = buildPlan(
         release,
@@ -215,6 +228,52 @@ export class Advisor {
       }
     }
   }
+}
+
+/**
+ * Nightly builds only for a variant the nightly index serves: never CUDA
+ * 12.x (those nightlies ended in September 2026), and, once the live check
+ * answered, only where it listed a torch wheel for this interpreter.
+ */
+function nightlyPlanFor(
+  a: Advisor,
+  release: IRelease,
+  variant: string | null,
+  fresh: boolean
+): void {
+  const cuda = cudaOfVariant(variant);
+  if (!variant || (cuda && Number(cuda.split('.')[0]) < 13)) {
+    a.find(null, {
+      id: 'nightly-not-served',
+      severity: 'warning',
+      message: msg(
+        'PyTorch publishes no nightly build that fits this GPU and driver (CUDA 12.x nightlies ended in September 2026): use the stable channel.'
+      ),
+      evidence: {
+        'nvidia.driver': a.hw.driver,
+        'settings.channel': 'nightly'
+      }
+    });
+    return;
+  }
+  const plan = buildPlan(release, variant, a.report, a.hw, a.settings, {
+    fresh,
+    live: a.live
+  });
+  const files = liveFiles(a.live, plan.indexUrl, 'torch');
+  if (Array.isArray(files) && !files.some(f => a.hw.kernel.fits(f.file))) {
+    a.find(null, {
+      id: 'nightly-not-served',
+      severity: 'warning',
+      message: msg(
+        'The nightly index %1 lists no torch wheel for this Python and platform.',
+        plan.indexUrl ?? ''
+      ),
+      evidence: { 'settings.channel': 'nightly' }
+    });
+    return;
+  }
+  a.plans.push(plan);
 }
 
 /** CUDA variants, newest CUDA first (a copy; the input is not reordered). */

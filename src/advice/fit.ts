@@ -217,11 +217,25 @@ export function releasesFor(releases: IRelease[], hw: IHardware): IRelease[] {
   if (!hw.platform) {
     return [];
   }
-  return releases.filter(
-    r =>
-      (r.variants[hw.platform!]?.length ?? 0) > 0 &&
-      releaseBlocker(r, hw) === null
-  );
+  const out: IRelease[] = [];
+  for (const r of releases) {
+    if ((r.variants[hw.platform!]?.length ?? 0) === 0) {
+      continue;
+    }
+    if (releaseBlocker(r, hw) === null) {
+      out.push(r);
+      continue;
+    }
+    // An earlier release of the same line may still have a wheel here
+    // (2.12.0 has cp313t wheels, 2.12.1 none).
+    const also = r.also
+      .map(v => ({ ...r, torch: v, also: [] }))
+      .find(x => releaseBlocker(x, hw) === null);
+    if (also) {
+      out.push(also);
+    }
+  }
+  return out;
 }
 
 /**
