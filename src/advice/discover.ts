@@ -4,7 +4,8 @@
  * answer the kernel fetched (file names, and core metadata for pairing).
  */
 import { msg, type IMessage } from '../report/message';
-import { liveKey, type IIndexQuery, type ILiveIndex } from '../report/outcome';
+import type { IIndexQuery, ILiveIndex } from '../report/outcome';
+import { liveFiles } from './files';
 import type { IHardware } from './hardware';
 import { findRelease, MATRIX, type IRelease, type PlatformKey } from './matrix';
 import { compareVersions, cudaOfVariant, parseVersion } from './versions';
@@ -60,28 +61,6 @@ export function platformTags(platform: PlatformKey | null): string[] {
   return tags[platform ?? ''] ?? [];
 }
 
-const PLATFORM_RE: { [p: string]: RegExp } = {
-  'linux-x86_64': /^(many)?linux.*_x86_64$/,
-  'linux-aarch64': /^(many)?linux.*_aarch64$/,
-  'windows-x86_64': /^win_amd64$/,
-  'macos-arm64': /^macosx_.*_(arm64|universal2)$/,
-  'macos-x86_64': /^macosx_.*_(x86_64|universal2)$/
-};
-
-/** Whether a wheel installs on this Python tag and platform. */
-export function wheelFits(
-  w: IWheel,
-  tag: string,
-  platform: PlatformKey | null
-): boolean {
-  const re = PLATFORM_RE[platform ?? ''];
-  const pyOk = w.python.split('.').some(t => t === tag || t === 'py3');
-  const platOk =
-    w.platform === 'any' ||
-    (!!re && w.platform.split('.').some(p => re.test(p)));
-  return pyOk && platOk;
-}
-
 /**
  * Stable versions of a project on an index that have a wheel of `variant`
  * for this Python and platform, newest first.
@@ -96,9 +75,18 @@ export function indexVersions(
 ): string[] {
   const local = variant === 'default' ? null : variant;
   const found = new Set<string>();
-  for (const file of live[liveKey(index, project)] ?? []) {
-    const w = parseWheel(file);
-    if (w && !w.pre && w.local === local && wheelFits(w, tag, hw.platform)) {
+  // The kernel's tags and Requires-Python decide (src/advice/tags.ts); `tag`
+  // is kept for callers that pass it.
+  void tag;
+  for (const f of liveFiles(live, index, project) ?? []) {
+    const w = parseWheel(f.file);
+    if (
+      w &&
+      !w.pre &&
+      w.local === local &&
+      hw.kernel.fits(f.file) &&
+      hw.kernel.pythonOk(f.requiresPython)
+    ) {
       found.add(w.base);
     }
   }

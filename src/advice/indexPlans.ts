@@ -13,9 +13,9 @@ import {
   parseWheel,
   platformTags,
   releaseOnIndex,
-  variantQueries,
-  wheelFits
+  variantQueries
 } from './discover';
+import { liveFiles } from './files';
 import { releasesFor, variantFits } from './fit';
 import { MATRIX, type IRelease } from './matrix';
 import { buildPlan, describeVariant, indexUrl } from './plan';
@@ -152,16 +152,18 @@ export function indexNewer(a: Advisor): string | null {
   }
   const seen = MATRIX.releases.find(r => r.seen_on_index !== false)!.torch;
   let best: string | null = null;
-  for (const [key, files] of Object.entries(live)) {
-    if (!key.endsWith('|torch') || !files) {
+  for (const key of Object.keys(live)) {
+    if (!key.endsWith('|torch')) {
       continue;
     }
-    for (const f of files) {
-      const w = parseWheel(f);
+    const index = key.slice(0, -'|torch'.length);
+    for (const f of liveFiles(live, index, 'torch') ?? []) {
+      const w = parseWheel(f.file);
       if (
         w &&
         !w.pre &&
-        wheelFits(w, a.report.python.tag, a.hw.platform) &&
+        a.hw.kernel.fits(f.file) &&
+        a.hw.kernel.pythonOk(f.requiresPython) &&
         compareVersions(w.base, best ?? seen) > 0
       ) {
         best = w.base;
