@@ -9,6 +9,7 @@ import { findRelease as findData, MATRIX } from './matrix';
 import { installedRules } from './installed';
 import { contextRules, platformRules } from './rules';
 import { indexNewer, variantDiscovery } from './indexPlans';
+import { pypiFiles } from './files';
 import { pypiIndex } from './pypi';
 import { checkIndexUrl } from './url';
 import { parseVersion } from './versions';
@@ -123,6 +124,10 @@ function run(
   live?: ILiveIndex
 ): IAdvice {
   const hw = readHardware(report);
+  if (live) {
+    // A live PyPI answer wins over the snapshot for which releases install here.
+    hw.torchFiles = pypiFiles(live, pypiIndex(report), 'torch');
+  }
   const a = new Advisor(report, hw, settings, live);
   const torch = report.packages.torch;
   const done = (): IAdvice => {

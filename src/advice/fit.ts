@@ -1,6 +1,5 @@
 import { msg, type IMessage } from '../report/message';
 import type { IHardware } from './hardware';
-import { snapshotFiles } from './snapshot';
 import {
   archSet,
   driverFloor,
@@ -246,7 +245,7 @@ export function releaseBlocker(
   release: IRelease,
   hw: IHardware
 ): IMessage | null {
-  const files = snapshotFiles('torch').filter(
+  const files = hw.torchFiles.filter(
     f =>
       f.version === release.torch &&
       filePlatforms(f.file).includes(hw.platform ?? '')

@@ -1,6 +1,7 @@
 import { msg, type IMessage } from '../report/message';
 import type { IProbeReport } from '../report/types';
 import { allRocmTargets, MATRIX, type PlatformKey } from './matrix';
+import { snapshotFiles, type IIndexFile } from './snapshot';
 import { KernelTags } from './tags';
 
 /**
@@ -12,6 +13,8 @@ export interface IHardware {
   python: string;
   /** The wheel tags and Python version this kernel's interpreter installs. */
   kernel: KernelTags;
+  /** PyPI's torch files: the snapshot's, with a live answer's first when there is one. */
+  torchFiles: IIndexFile[];
   /** NVIDIA GPUs with a known compute capability, as integers (86 = 8.6). */
   nvidiaCcs: number[];
   nvidiaNames: string[];
@@ -191,6 +194,7 @@ export function readHardware(report: IProbeReport): IHardware {
     os,
     python: report.python.version.split('.').slice(0, 2).join('.'),
     kernel: new KernelTags(report, platform),
+    torchFiles: snapshotFiles('torch'),
     nvidiaCcs: ccs,
     nvidiaNames: nv.gpus.map(g => g.name),
     driver: nv.driver,
