@@ -286,7 +286,6 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  // eslint-disable-next-line no-console
   console.log(`index job (both sources), ms: ${timings.join(', ')}`);
   await kernel?.shutdown();
   manager?.dispose();
