@@ -188,7 +188,7 @@ def test_start_failure_is_an_error(monkeypatch):
 def test_kernel_request_shape():
     import base64
     import zlib
-    z = base64.b64encode(zlib.compress(b"print('hi')\n")).decode()
+    z = base64.b85encode(zlib.compress(b"print('hi')\n")).decode()
     handle = J.job_kernel({"op": "start", "kind": "deep", "child": z, "args": {}, "deadline_s": 5})
     assert handle["status"] == "started"
     while (out := J.job_kernel({"op": "poll", "id": handle["id"]}))["status"] == "running":

@@ -11,8 +11,10 @@ top-level name (checked here).
 """
 
 import ast
+import io
 import os
 import re
+import tokenize
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -20,7 +22,7 @@ _SHOW = '    __import__("IPython").display.display({%s: %s(__probe_args__)}, raw
 _KERNEL = 'if __name__ == "__torch_doctor_probe__":\n'
 _CHILD = ('if __name__ == "__main__" and "--job-child" in sys.argv:\n'
           '    job_child_main(sys.argv[sys.argv.index("--job-child") + 1], %s)\n')
-QUICK_MODULES = ["core", "system", "packages", "nvidia", "others", "install", "report"]
+QUICK_MODULES = ["core", "tags", "system", "packages", "nvidia", "others", "install", "report"]
 ALL_MODULES = QUICK_MODULES + ["nvml", "index", "deep", "job", "cli"]
 
 # kind: (modules, tail, minified). The kernel-sent kinds are minified; the wheel's file is not.
@@ -82,6 +84,40 @@ def _string_lines(tree):
     return lines
 
 
+def _one_space(line):
+    """Four-space indentation to one: blocks keep their nesting, lines inside brackets do not care."""
+    code = line.lstrip(" ")
+    return " " * ((len(line) - len(code)) // 4) + code
+
+
+_WORDY = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_'\"")
+
+
+def _tight_lines(text):
+    """line -> its code with no space but between two words (`a = f(x, y)` -> `a=f(x,y)`).
+
+    Only lines whose tokens all sit on that one line, with no f-string (tokenized
+    piecewise since Python 3.12), no comment and no backslash continuation.
+    """
+    by_line, skip = {}, set()
+    for t in tokenize.generate_tokens(io.StringIO(text).readline):
+        if t.type in (tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER):
+            continue
+        if t.start[0] != t.end[0] or t.type == tokenize.COMMENT or tokenize.tok_name[t.type].startswith("FSTRING"):
+            skip.update(range(t.start[0], t.end[0] + 1))
+        by_line.setdefault(t.start[0], []).append(t.string)
+    lines = text.splitlines()
+    out = {}
+    for i, toks in by_line.items():
+        if i in skip or lines[i - 1].rstrip().endswith("\\"):
+            continue
+        code = toks[0]
+        for tok in toks[1:]:
+            code += (" " if code[-1] in _WORDY and tok[0] in _WORDY else "") + tok
+        out[i] = code
+    return out
+
+
 def _module_body(name, minify, imports, seen):
     text = module_source(name)
     tree = ast.parse(text)
@@ -94,11 +130,16 @@ def _module_body(name, minify, imports, seen):
         raise ValueError(f"{name}.py defines {sorted(clash)}, already defined by "
                          f"{sorted({seen[c] for c in clash})}: bundles share one namespace")
     seen.update({n: name for n in defined})
+    # Where each trailing comment starts (line -> column): the minified kinds drop them.
+    comments = {t.start[0]: t.start[1] for t in tokenize.generate_tokens(io.StringIO(text).readline)
+                if t.type == tokenize.COMMENT} if minify else {}
+    tight = _tight_lines(text) if minify else {}
     out = []
     for i, line in enumerate(text.splitlines(), 1):
         if i in keep:
             out.append(line)
             continue
+        line = line[:comments[i]].rstrip() or line if i in comments else line
         if i in drop or _RELATIVE.match(line):
             continue
         if _PLAIN_IMPORT.match(line):
@@ -106,6 +147,9 @@ def _module_body(name, minify, imports, seen):
             continue
         if minify and (not line.strip() or line.lstrip().startswith("#")):
             continue
+        if minify:
+            line = _one_space(line)
+            line = line[:len(line) - len(line.lstrip(" "))] + tight[i] if i in tight else line
         out.append(line)
     if any(line.startswith("from .") for line in out):
         raise ValueError(f"{name}.py: relative imports must be single-line and at the top level")

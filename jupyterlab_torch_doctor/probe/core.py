@@ -9,8 +9,6 @@ defines no top-level name another module defines.
 import json
 import os
 import re
-import shutil
-import subprocess
 import sys
 
 SCHEMA_VERSION = 1
@@ -26,7 +24,10 @@ VISIBILITY_ENV = ("CUDA_VISIBLE_DEVICES", "NVIDIA_VISIBLE_DEVICES", "NVIDIA_DRIV
 
 
 class Probe:
-    """One report's state. `root` prefixes every system path (tests use fixture trees)."""
+    """One report's state. `root` prefixes every system path (tests use fixture trees).
+
+    Running a command is nvml.py's run_command: only job children run one.
+    """
 
     def __init__(self, root=None, cmd_timeout=CMD_TIMEOUT):
         self.root = root if root is not None else os.environ.get("TORCH_DOCTOR_ROOT", "")
@@ -60,32 +61,6 @@ class Probe:
         except OSError as e:
             self.fail(source or p, "error", e)
         return None
-
-    def run(self, argv, source):
-        """Run a command with a timeout; return stdout or None with the reason recorded.
-
-        Only job children call this: the kernel process never waits on a command.
-        """
-        exe = shutil.which(argv[0])
-        if exe is None:
-            self.fail(source, "missing", f"{argv[0]} not on PATH")
-            return None
-        try:
-            out = subprocess.run([exe] + argv[1:], capture_output=True, text=True,
-                                 timeout=self.cmd_timeout, stdin=subprocess.DEVNULL)
-        except subprocess.TimeoutExpired:
-            self.fail(source, "timeout", f"{argv[0]} did not answer in {self.cmd_timeout:g} s")
-            return None
-        except PermissionError as e:
-            self.fail(source, "permission", e)
-            return None
-        except OSError as e:
-            self.fail(source, "error", e)
-            return None
-        if out.returncode != 0:
-            self.fail(source, "error", (out.stdout + out.stderr).strip() or f"exit {out.returncode}")
-            return None
-        return out.stdout
 
 
 def _norm(name):

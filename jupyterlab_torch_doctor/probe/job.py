@@ -184,10 +184,10 @@ def sweep(jobs):
 
 
 def job_kernel(a):
-    """The kernel-side request: {op: start, kind, child (zlib+base64), args, deadline_s} or {op: poll, id, kill}."""
+    """The kernel-side request: {op: start, kind, child (zlib+base85), args, deadline_s} or {op: poll, id, kill}."""
     if a.get("op") == "start":
         try:
-            source = zlib.decompress(base64.b64decode(a["child"])).decode("utf-8")
+            source = zlib.decompress(base64.b85decode(a["child"])).decode("utf-8")
         except Exception as e:
             return {"status": "error", "error": f"bad job source: {e}"}
         return start_job(a["kind"], source, a.get("args") or {}, float(a["deadline_s"]))

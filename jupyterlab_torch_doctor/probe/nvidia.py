@@ -12,6 +12,7 @@ import shutil
 import sys
 
 from .core import NVML_LIB_ENV, _env, _is_linux
+from .system import tegra_soc
 
 
 def nvidia(p):
@@ -26,7 +27,7 @@ def nvidia(p):
         m = re.search(r"Kernel Module(?: for \S+)?\s+(\d+\.\d+(?:\.\d+)?)", proc or "")
         if m:
             out.update(driver=m.group(1), driver_source="procfs")
-    if out["driver"] and p.read("/etc/nv_tegra_release") is not None:
+    if out["driver"] and (p.read("/etc/nv_tegra_release") is not None or tegra_soc(p)):
         # Jetson: an L4T release (35.3.1) or a Tegra module (540.4.0), never a desktop driver.
         out["driver_source"] = "l4t"
     gpus = p.guard("nvidia-procfs", procfs_gpus, list, p)

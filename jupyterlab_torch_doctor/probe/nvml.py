@@ -7,6 +7,8 @@ holds the user's next cell. Each step is bounded by the command timeout too.
 
 import os
 import re
+import shutil
+import subprocess
 import sys
 import threading
 
@@ -20,13 +22,13 @@ def nvidia_job(args):
     p = Probe(root=args.get("root"), cmd_timeout=float(args.get("cmd_timeout") or 3.0))
     needs = args.get("needs") or ["nvml"]
     out = {"driver": None, "driver_source": None, "cuda_driver_max": None, "gpus": [], "gpu_source": None,
-           "nvcc_version": None}
+           "nvcc_version": None, "smi_warning": None}
     if "nvml" in needs:
         done = p.guard("nvml", nvml_bounded, False, p, out)
         if not done:
             p.guard("nvidia-smi", smi, None, p, out)
     if "nvcc" in needs and args.get("nvcc"):
-        text = p.run([args["nvcc"], "--version"], "nvcc") or ""
+        text = run_command(p, [args["nvcc"], "--version"], "nvcc") or ""
         m = re.search(r"release (\d+\.\d+)", text)
         out["nvcc_version"] = m.group(1) if m else None
     out["errors"] = p.errors
@@ -114,22 +116,58 @@ def nvml(p, out):
     return True
 
 
+def run_command(p, argv, source, warn_codes=()):
+    """Run a command with the probe's timeout; its stdout, or None with the reason recorded.
+
+    Only job children call this: the kernel process never waits on a command.
+    An exit status in warn_codes still gives the output (nvidia-smi's 14); p.last_exit keeps it.
+    """
+    p.last_exit = None
+    exe = shutil.which(argv[0])
+    if exe is None:
+        p.fail(source, "missing", f"{argv[0]} not on PATH")
+        return None
+    try:
+        out = subprocess.run([exe] + argv[1:], capture_output=True, text=True,
+                             timeout=p.cmd_timeout, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        p.fail(source, "timeout", f"{argv[0]} did not answer in {p.cmd_timeout:g} s")
+        return None
+    except PermissionError as e:
+        p.fail(source, "permission", e)
+        return None
+    except OSError as e:
+        p.fail(source, "error", e)
+        return None
+    p.last_exit = out.returncode
+    if out.returncode != 0 and out.returncode not in warn_codes:
+        p.fail(source, "error", (out.stdout + out.stderr).strip() or f"exit {out.returncode}")
+        return None
+    return out.stdout
+
+
+# nvidia-smi's exit status 14: "infoROM is corrupted", printed with a valid table (nvidia-smi(1)).
+SMI_WARNINGS = {14: "infoROM warning"}
+SMI_FIELDS = ["index", "name", "memory.total", "compute_cap", "driver_version", "mig.mode.current"]
+
+
 def smi(p, out):
-    q = "index,name,memory.total,compute_cap,driver_version,mig.mode.current"
-    text = p.run(["nvidia-smi", f"--query-gpu={q}", "--format=csv,noheader,nounits"], "nvidia-smi")
-    if text is None and p.errors and "compute_cap" in p.errors[-1]["detail"]:
-        # nvidia-smi before 510 has no compute_cap field.
+    """GPUs from --query-gpu, dropping the fields an older nvidia-smi rejects one by one
+    (compute_cap came with 510, mig.mode.current with 450), then the banner's driver and CUDA."""
+    fields, text = list(SMI_FIELDS), None
+    while text is None:
+        text = _smi_query(p, out, fields)
+        bad = re.search(r'Field "([\w.]+)" is not a valid field', p.errors[-1]["detail"]) if text is None \
+            and p.errors and p.errors[-1]["source"] == "nvidia-smi" else None
+        if not bad or bad.group(1) not in fields[2:]:
+            break
         p.errors.pop()
-        q = "index,name,memory.total,driver_version,mig.mode.current"
-        text = p.run(["nvidia-smi", f"--query-gpu={q}", "--format=csv,noheader,nounits"], "nvidia-smi")
-    if text is None:
-        return
-    fields = q.split(",")
+        fields.remove(bad.group(1))
     gpus = []
-    for line in text.splitlines():
+    for line in (text or "").splitlines():
         cells = [c.strip() for c in line.split(",")]
         if len(cells) != len(fields):
-            if line.strip():
+            if line.strip() and not line.startswith("WARNING:"):
                 p.fail("nvidia-smi", "error", f"unexpected line: {line}")
             continue
         row = dict(zip(fields, cells))
@@ -138,12 +176,30 @@ def smi(p, out):
             "index": int(row["index"]) if row["index"].isdigit() else len(gpus),
             "name": row["name"], "memory_mib": int(float(mem)) if re.match(r"^\d+(\.\d+)?$", mem) else None,
             "compute_capability": row.get("compute_cap") if row.get("compute_cap") not in NA else None,
-            "mig": {"enabled": "enabled", "disabled": "disabled"}.get(row["mig.mode.current"].lower())})
+            "mig": {"enabled": "enabled", "disabled": "disabled"}.get(row.get("mig.mode.current", "").lower())})
         if not out["driver"] and row.get("driver_version") not in NA:
             out.update(driver=row["driver_version"], driver_source="nvidia-smi")
-    out.update(gpus=gpus, gpu_source="nvidia-smi")
-    header = p.run(["nvidia-smi"], "nvidia-smi")
-    read_header(header or "", out)
+    if gpus:
+        out.update(gpus=gpus, gpu_source="nvidia-smi")
+    header = run_command(p, ["nvidia-smi"], "nvidia-smi", tuple(SMI_WARNINGS)) or ""
+    _smi_warning(p, header, out)
+    read_header(header, out)
+
+
+def _smi_query(p, out, fields):
+    q = ",".join(fields)
+    text = run_command(p, ["nvidia-smi", f"--query-gpu={q}", "--format=csv,noheader,nounits"], "nvidia-smi",
+                       tuple(SMI_WARNINGS))
+    _smi_warning(p, text or "", out)
+    return text
+
+
+def _smi_warning(p, text, out):
+    """'nvidia-smi exited 14 (infoROM warning): infoROM is corrupted at gpu 0000:B3:00.0'."""
+    if p.last_exit in SMI_WARNINGS and not out.get("smi_warning"):
+        m = re.search(r"^WARNING: (.+)$", text, re.M)
+        out["smi_warning"] = f"nvidia-smi exited {p.last_exit} ({SMI_WARNINGS[p.last_exit]})" + \
+            (f": {m.group(1).strip()[:200]}" if m else "")
 
 
 def read_header(header, out):
@@ -175,6 +231,8 @@ def merge_nvidia(nv, job):
             nv.update(driver=res["driver"], driver_source=res.get("driver_source"))
         if res.get("cuda_driver_max"):
             nv["cuda_driver_max"] = res["cuda_driver_max"]
+        if res.get("smi_warning"):
+            nv["smi_warning"] = res["smi_warning"]
         if res.get("nvcc_version") and nv.get("nvcc"):
             nv["nvcc"]["version"] = res["nvcc_version"]
         errors = [e for e in res.get("errors") or [] if isinstance(e, dict)]

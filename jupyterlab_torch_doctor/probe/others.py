@@ -68,8 +68,8 @@ def intel(p):
         vendor = (p.read(f"{base}/{dev}/vendor") or "").strip().lower()
         if cls.startswith("0x03") and vendor == "0x8086":
             device = (p.read(f"{base}/{dev}/device") or "").strip().lower()
-            # Intel integrated graphics always sits at 00:02.0.
-            gpus.append({"pci": dev, "device_id": device or None, "discrete": not dev.endswith("00:02.0")})
+            # Intel integrated graphics sits at 00:02.0; its SR-IOV virtual functions at 00:02.1-.7.
+            gpus.append({"pci": dev, "device_id": device or None, "discrete": not re.search(r"00:02\.[0-7]$", dev)})
     return {"gpus": gpus, "affinity": os.environ.get("ZE_AFFINITY_MASK")}
 
 

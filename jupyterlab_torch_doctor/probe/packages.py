@@ -6,7 +6,7 @@ import os
 import re
 import sys
 
-from .core import _norm, _read_text
+from .core import _norm, _read_json, _read_text
 
 TRIO = ("torch", "torchvision", "torchaudio")
 # Packages whose builds are tied to one CUDA (or ROCm) and break when torch changes.
@@ -52,7 +52,22 @@ def package(name, entry):
             "local": full.split("+", 1)[1] if "+" in full else None, **text,
             "version_file": bool(build), "installer": (installer or "").strip() or None,
             "conda": _conda_record(name), "location": site,
-            "requires": [r for r in meta.get("Requires-Dist", []) if "extra ==" not in r][:60]}
+            "requires": [r for r in meta.get("Requires-Dist", []) if "extra ==" not in r][:60],
+            "variant": _variant(info_dir, full)}
+
+
+def _variant(info_dir, full):
+    """PEP 825 (provisional) *.dist-info/variant.json: its label and 'namespace :: feature :: value' list.
+
+    A wheel's file has one entry, its label; with several, the local tag may name one.
+    """
+    try:
+        v, local = _read_json(os.path.join(info_dir, "variant.json"))["variants"], full.partition("+")[2]
+        label = next(iter(v)) if len(v) == 1 else local if local in v else None
+        return {"label": label, "properties": [f"{n} :: {f} :: {x}" for n, fs in (v[label] if label else {}).items()
+                                               for f, xs in fs.items() for x in xs if isinstance(x, str)][:32]}
+    except (TypeError, KeyError, AttributeError, StopIteration):
+        return None
 
 
 def _dist_index():

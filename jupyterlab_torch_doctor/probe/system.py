@@ -6,8 +6,10 @@ import re
 import shutil
 import socket
 import sys
+import sysconfig
 
 from .core import _has_module
+from .tags import install_tags
 
 
 def python_info(p):
@@ -16,8 +18,10 @@ def python_info(p):
     return {"executable": sys.executable, "version": platform.python_version(),
             "implementation": platform.python_implementation(), "tag": tag,
             "bits": 64 if sys.maxsize > 2**32 else 32,
-            "free_threaded": bool(getattr(sys, "_is_gil_enabled", lambda: True)() is False),
-            "prefix": sys.prefix, "base_prefix": sys.base_prefix}
+            # The build (what wheels it takes), not whether PYTHON_GIL=1 turned the GIL back on.
+            "free_threaded": bool(sysconfig.get_config_var("Py_GIL_DISABLED")),
+            "prefix": sys.prefix, "base_prefix": sys.base_prefix,
+            "tags": p.guard("tags", install_tags, None, p)}
 
 
 def platform_info(p):
@@ -84,6 +88,12 @@ def _no_hints():
     return {"container": [], "wsl": False, "jetson": None, "managed": None}
 
 
+def tegra_soc(p):
+    """Carrier boards and some dev kits ("NVIDIA Orin Nano Developer Kit") do not say "jetson" in their
+    model; the SoC in the device tree's compatible list (NUL-separated) does: nvidia,tegra234."""
+    return any(c.startswith("nvidia,tegra") for c in (p.read("/proc/device-tree/compatible") or "").split("\0"))
+
+
 def hints(p):
     env = os.environ
     container = []
@@ -101,7 +111,7 @@ def hints(p):
     tegra = p.read("/etc/nv_tegra_release")
     model = (p.read("/proc/device-tree/model") or "").strip("\x00\n ")
     jetson = None
-    if tegra is not None or "jetson" in model.lower():
+    if tegra is not None or "jetson" in model.lower() or tegra_soc(p):
         first = (tegra or "").splitlines()
         jetson = {"model": model or None, "l4t": first[0].strip() if first else None}
     managed = None

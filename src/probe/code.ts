@@ -24,7 +24,7 @@ export interface IProbeArgs {
 export type BundleKind = keyof typeof BUNDLES;
 
 /**
- * A bundle as sent: zlib-compressed, base64. The kernel runs the quick probe
+ * A bundle as sent: zlib-compressed, base85. The kernel runs the quick probe
  * and the job starter/poller; the job children's sources travel inside a start
  * request to the child process.
  */
@@ -40,10 +40,10 @@ const HEAD =
 export const CODE_CACHE = '_jupyterlab_torch_doctor_code';
 
 const CACHED_HEAD =
-  '(lambda __z, __h, __a: exec((lambda __m: __m.get(__h) or __m.setdefault(__h, compile(' +
-  '__import__("zlib").decompress(__import__("base64").b64decode(__z)), "<jupyterlab-torch-doctor probe>", "exec")))' +
-  `(__import__("sys").modules.setdefault("${CODE_CACHE}", __import__("types").ModuleType("${CODE_CACHE}")).__dict__), ` +
-  '{"__name__": "__torch_doctor_probe__", "__probe_args__": __import__("json").loads(__a)}))';
+  '(lambda z,h,a:exec((lambda m:m.get(h) or m.setdefault(h,compile(' +
+  '__import__("zlib").decompress(__import__("base64").b85decode(z)),"<jupyterlab-torch-doctor probe>","exec")))' +
+  `(__import__("sys").modules.setdefault("${CODE_CACHE}",__import__("types").ModuleType("${CODE_CACHE}")).__dict__),` +
+  '{"__name__":"__torch_doctor_probe__","__probe_args__":__import__("json").loads(a)}))';
 
 /**
  * Build the code sent to the kernel for a bundle kind ('quick' or 'job').

@@ -172,6 +172,9 @@ export function mergeNvidia(report: any, job: IJobResult): void {
     if (res.cuda_driver_max) {
       nv.cuda_driver_max = res.cuda_driver_max;
     }
+    if (typeof res.smi_warning === 'string' && res.smi_warning) {
+      nv.smi_warning = res.smi_warning;
+    }
     if (res.nvcc_version && nv.nvcc && typeof nv.nvcc === 'object') {
       nv.nvcc.version = res.nvcc_version;
     }

@@ -21,6 +21,36 @@ export interface IPackageBuild {
   conda: { [key: string]: unknown } | null;
   location: string;
   requires: string[];
+  /**
+   * PEP 825 (provisional) wheel variant from `*.dist-info/variant.json`:
+   * its label (e.g. 'cu128') and its properties as 'namespace :: feature ::
+   * value' strings (at most 32). Absent in reports of older probes.
+   */
+  variant?: IWheelVariant | null;
+}
+
+/** A PEP 825 wheel variant as the probe reads it from variant.json. */
+export interface IWheelVariant {
+  label: string | null;
+  properties: string[];
+}
+
+/**
+ * The wheel tags the kernel's interpreter installs, as pip's
+ * `packaging.tags.sys_tags()` computes them, in compact form: the supported
+ * set is packaging's cpython_tags(version, abis, platforms) +
+ * compatible_tags(version, interpreter, platforms).
+ */
+export interface IInstallTags {
+  /** 'cp311'; 'cp314' for 3.14t too. */
+  interpreter: string;
+  /** packaging's order: ['cp311', 'abi3', 'none']; free-threaded ['cp314t', 'abi3t', 'none']. */
+  abis: string[];
+  /** packaging.tags.platform_tags() in order (linux_x86_64, manylinux_2_36_x86_64, ...). */
+  platforms: string[];
+  libc: { name: 'glibc' | 'musl'; version: string | null } | null;
+  /** The macOS version (platform.mac_ver()), e.g. '14.2'. */
+  macos: string | null;
 }
 
 /**
@@ -97,6 +127,8 @@ export interface IProbeReport {
     free_threaded: boolean;
     prefix: string;
     base_prefix: string;
+    /** Null for non-CPython or 32-bit interpreters; absent in reports of older probes. */
+    tags?: IInstallTags | null;
   };
   platform: {
     system: string;
@@ -141,6 +173,8 @@ export interface IProbeReport {
     visible: { [name: string]: string | null };
     dev_nodes: string[];
     nvcc: { path: string; version: string | null; note: string } | null;
+    /** A warning nvidia-smi printed with a valid table (exit status 14: infoROM). */
+    smi_warning?: string | null;
     /**
      * The NVIDIA job (NVML, else nvidia-smi) run in a subprocess of the
      * kernel's interpreter; absent or null when none was needed.
