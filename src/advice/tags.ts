@@ -6,18 +6,12 @@
  * tags: then the Python tag and the platform decide, as before.
  */
 import { msg, type IMessage } from '../report/message';
-import type { IProbeReport } from '../report/types';
+import type { IInstallTags, IProbeReport } from '../report/types';
 import { admits } from './requirements';
 import { compareDotted } from './versions';
 
 /** `report.python.tags` (report contract of issue #17); optional. */
-export interface IPythonTags {
-  interpreter: string;
-  abis: string[];
-  platforms: string[];
-  libc: { name: 'glibc' | 'musl'; version: string } | null;
-  macos: string | null;
-}
+export type IPythonTags = IInstallTags;
 
 /** A wheel file name's tags (PEP 427, compressed tag sets split). */
 export interface IWheelTags {
@@ -65,7 +59,7 @@ export class KernelTags {
     readonly report: IProbeReport,
     private readonly platform: string | null
   ) {
-    const t = (report.python as { tags?: IPythonTags | null }).tags;
+    const t = report.python.tags;
     this.tags =
       t && typeof t.interpreter === 'string' && Array.isArray(t.platforms)
         ? t
@@ -127,7 +121,8 @@ export class KernelTags {
     if (py === interp && t.abis.includes(abi)) {
       return true;
     }
-    if (abi === 'abi3' && t.abis.includes('abi3')) {
+    // abi3, or abi3t for a free-threaded build (PEP 803): older minors too.
+    if ((abi === 'abi3' || abi === 'abi3t') && t.abis.includes(abi)) {
       const m = /^cp(\d)(\d+)$/.exec(py);
       return (
         !!m &&
@@ -203,27 +198,24 @@ export class KernelTags {
       []
     );
     const glibc = floorOf(plats, /^manylinux_(\d+)_(\d+)_/);
+    const libcVersion = t.libc?.version ?? null;
     if (
       t.libc?.name === 'glibc' &&
       glibc &&
-      compareDotted(t.libc.version, glibc) < 0
+      libcVersion &&
+      compareDotted(libcVersion, glibc) < 0
     ) {
       return msg(
         '%1 needs glibc %2; this system has %3',
         what,
         glibc,
-        t.libc.version
+        libcVersion
       );
     }
     const musl = floorOf(plats, /^musllinux_(\d+)_(\d+)_/);
     if (t.libc?.name === 'musl') {
-      return musl
-        ? msg(
-            '%1 needs musl %2; this system has %3',
-            what,
-            musl,
-            t.libc.version
-          )
+      return musl && libcVersion
+        ? msg('%1 needs musl %2; this system has %3', what, musl, libcVersion)
         : msg('%1 has no wheels for musl libc (only glibc, manylinux)', what);
     }
     const mac = floorOf(plats, /^macosx_(\d+)_(\d+)_/);
@@ -242,7 +234,9 @@ export class KernelTags {
     return (
       (py === t.interpreter && t.abis.includes(abi)) ||
       (abi === 'none' && this.pyNone(py)) ||
-      (abi === 'abi3' && t.abis.includes('abi3') && /^cp3\d+$/.test(py))
+      ((abi === 'abi3' || abi === 'abi3t') &&
+        t.abis.includes(abi) &&
+        /^cp3\d+$/.test(py))
     );
   }
 }

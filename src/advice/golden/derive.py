@@ -38,13 +38,12 @@ def manylinux(glibc, arch):
 def kernel(python, *, glibc=None, arch="x86_64", macos=None, threaded=False):
     major, minor = (int(x) for x in python.split(".")[:2])
     interp = f"cp{major}{minor}"
-    abis = [interp + "t", "none"] if threaded else [interp, "abi3", "none"]
+    # packaging's order; a free-threaded build has abi3t (PEP 803), not abi3.
+    abis = [interp + "t", "abi3t", "none"] if threaded else [interp, "abi3", "none"]
     plats = list(tags.mac_platforms(tuple(int(x) for x in macos.split(".")), arch)) if macos \
         else manylinux(glibc, arch)
-    tagset = set(tags.cpython_tags((major, minor), [a for a in abis if a not in ("abi3", "none")], plats)) \
+    tagset = set(tags.cpython_tags((major, minor), abis, plats)) \
         | set(tags.compatible_tags((major, minor), interp, plats))
-    if threaded:  # packaging gives no abi3 for free-threaded builds
-        tagset = {t for t in tagset if t.abi != "abi3"}
     contract = {"interpreter": interp, "abis": abis, "platforms": plats,
                 "libc": {"name": "glibc", "version": glibc} if glibc else None, "macos": macos}
     return python, tagset, contract
@@ -108,7 +107,9 @@ def oracle(out_path):
     files += ["six-1.16.0-py2.py3-none-any.whl", "numpy-2.1.0-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
               "cryptography-43.0.0-cp39-abi3-manylinux_2_28_x86_64.whl", "cryptography-43.0.0-cp39-abi3-macosx_10_9_universal2.whl",
               "orjson-3.10.0-cp313-cp313t-musllinux_1_2_x86_64.whl", "x-1.0-cp311-none-any.whl", "x-1.0-py311-none-any.whl",
-              "x-1.0-py3-none-linux_x86_64.whl", "x-1.0-cp312-abi3-manylinux_2_17_x86_64.whl", "x-1.0-cp314-abi3-manylinux_2_17_x86_64.whl"]
+              "x-1.0-py3-none-linux_x86_64.whl", "x-1.0-cp312-abi3-manylinux_2_17_x86_64.whl", "x-1.0-cp314-abi3-manylinux_2_17_x86_64.whl",
+              "x-1.0-cp313-abi3t-manylinux_2_17_x86_64.whl", "x-1.0-cp314-abi3t-manylinux_2_17_x86_64.whl",
+              "x-1.0-cp315-abi3t-manylinux_2_17_x86_64.whl"]
     result = {}
     for name, (py, tagset, contract) in KERNELS.items():
         result[name] = {"tags": contract, "python": py,
