@@ -13,12 +13,7 @@
  * A Python 3.10 kernel is a golden case (python-3.10-gets-2.14.1.json): no
  * Python 3.10 interpreter exists on this machine.
  */
-import { execFileSync } from 'child_process';
-import * as fs from 'fs';
-import * as http from 'http';
-import * as os from 'os';
 import * as path from 'path';
-import type { AddressInfo } from 'net';
 
 import { KernelManager, type Kernel } from '@jupyterlab/services';
 import { JupyterServer } from '@jupyterlab/testing/lib/start_jupyter_server';
@@ -30,177 +25,17 @@ import { checkIndex } from '../probe/indexCheck';
 import { probeKernel } from '../probe/runner';
 import type { IProbeReport } from '../report/types';
 import { merge } from './canned';
-import { envPython, startServer } from './realServer';
+import { startServer } from './realServer';
+import { startReleaseDayIndex, type IReleaseDayIndex } from './releaseDayIndex';
 
 jest.setTimeout(240_000);
-
-interface IMeta {
-  file: string;
-  requires_python: string | null;
-  requires_dist: string[];
-}
-const REAL: { [project: string]: { [version: string]: IMeta } } = JSON.parse(
-  fs.readFileSync(
-    path.join(__dirname, 'fixtures', 'pypi-release-day-metadata.json'),
-    'utf-8'
-  )
-).packages;
-
-/** What the local PyTorch index serves: variant → project → versions. */
-const SERVED: { [variant: string]: { [project: string]: string[] } } = {
-  cpu: {
-    torch: ['2.14.1', '2.15.0'],
-    torchvision: ['0.29.0', '0.29.1', '0.29.2'],
-    torchaudio: ['2.11.0', '2.11.1']
-  },
-  cu126: {
-    torch: ['2.14.1'],
-    torchvision: ['0.29.0', '0.29.1'],
-    torchaudio: ['2.11.0']
-  },
-  cu130: {
-    torch: ['2.14.1', '2.15.0'],
-    torchvision: ['0.29.0', '0.29.1', '0.29.2'],
-    torchaudio: ['2.11.0', '2.11.1']
-  },
-  cu132: {
-    torch: ['2.14.1', '2.15.0'],
-    torchvision: ['0.29.2'],
-    torchaudio: ['2.11.1']
-  }
-};
-
-/** The real wheel name with a local tag: torch-2.15.0+cu132-cp311-... */
-function fileOf(project: string, version: string, local: string | null) {
-  const real = REAL[project][version].file;
-  return local ? real.replace(`-${version}-`, `-${version}+${local}-`) : real;
-}
-
-/** Every file the index serves, with its METADATA text (the real lines). */
-const FILES = new Map<string, { project: string; meta: string; rp: string | null }>();
-function addFile(project: string, version: string, local: string | null) {
-  const m = REAL[project][version];
-  const meta =
-    [
-      'Metadata-Version: 2.1',
-      `Name: ${project}`,
-      `Version: ${version}${local ? `+${local}` : ''}`
-    ]
-      .concat(m.requires_python ? [`Requires-Python: ${m.requires_python}`] : [])
-      .concat(m.requires_dist.map(r => `Requires-Dist: ${r}`))
-      .join('\n') + '\n\n';
-  FILES.set(fileOf(project, version, local), {
-    project,
-    meta,
-    rp: m.requires_python
-  });
-}
-for (const [variant, projects] of Object.entries(SERVED)) {
-  for (const [project, versions] of Object.entries(projects)) {
-    versions.forEach(v => addFile(project, v, variant));
-  }
-}
-for (const [project, versions] of Object.entries(REAL)) {
-  Object.keys(versions).forEach(v => addFile(project, v, null));
-}
-
-/** The file names on a page: /whl/<variant>/<project>/ or /pypi/simple/<project>/. */
-function page(where: string, project: string): string[] | null {
-  if (where === 'pypi') {
-    return REAL[project]
-      ? Object.keys(REAL[project]).map(v => fileOf(project, v, null))
-      : null;
-  }
-  const versions = SERVED[where]?.[project];
-  return versions ? versions.map(v => fileOf(project, v, where)) : null;
-}
-
-const requests: string[] = [];
-const wheels = fs.mkdtempSync(path.join(os.tmpdir(), 'doctor-release-day-'));
-
-/** Tiny wheels (a dist-info with the real METADATA) for pip's dry run. */
-function buildWheels(): void {
-  const script = [
-    'import json, sys, zipfile',
-    'for name, meta in json.load(sys.stdin).items():',
-    "    dist = '-'.join(name.split('-')[:2]) + '.dist-info'",
-    "    tag = '-'.join(name[:-4].split('-')[-3:])",
-    "    with zipfile.ZipFile(sys.argv[1] + '/' + name, 'w') as z:",
-    "        z.writestr(dist + '/METADATA', meta)",
-    "        z.writestr(dist + '/WHEEL', 'Wheel-Version: 1.0\\nRoot-Is-Purelib: false\\nTag: ' + tag + '\\n')",
-    "        z.writestr(dist + '/RECORD', '')"
-  ].join('\n');
-  execFileSync(envPython('no-torch'), ['-c', script, wheels], {
-    input: JSON.stringify(
-      Object.fromEntries([...FILES].map(([f, x]) => [f, x.meta]))
-    )
-  });
-}
-
-const index = http.createServer((req, res) => {
-  const url = req.url ?? '';
-  requests.push(url);
-  const file = /^\/files\/(.+?)(\.metadata)?$/.exec(url);
-  if (file) {
-    const name = decodeURIComponent(file[1]);
-    const f = FILES.get(name);
-    if (f && file[2]) {
-      res.writeHead(200, { 'Content-Type': 'text/plain' });
-      res.end(f.meta);
-    } else if (f) {
-      res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
-      res.end(fs.readFileSync(path.join(wheels, name)));
-    } else {
-      res.writeHead(404).end();
-    }
-    return;
-  }
-  const m =
-    /^\/whl\/([^/?]+)\/([^/?]+)\/$/.exec(url) ??
-    /^\/(pypi)\/simple\/([^/?]+)\/$/.exec(url);
-  const files = m ? page(m[1], m[2]) : null;
-  if (!files) {
-    res.writeHead(404).end('not found');
-    return;
-  }
-  const link = (f: string) => `/files/${encodeURIComponent(f)}`;
-  if (
-    (req.headers.accept ?? '').includes('application/vnd.pypi.simple.v1+json')
-  ) {
-    res.writeHead(200, {
-      'Content-Type': 'application/vnd.pypi.simple.v1+json'
-    });
-    res.end(
-      JSON.stringify({
-        meta: { 'api-version': '1.1' },
-        name: m![2],
-        files: files.map(f => ({
-          filename: f,
-          url: link(f),
-          hashes: {},
-          'requires-python': FILES.get(f)!.rp ?? undefined,
-          'core-metadata': true
-        }))
-      })
-    );
-    return;
-  }
-  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  res.writeHead(200, { 'Content-Type': 'text/html' });
-  res.end(
-    files
-      .map(f => {
-        const rp = FILES.get(f)!.rp;
-        return `<a href="${link(f)}" data-core-metadata="true"${rp ? ` data-requires-python="${esc(rp)}"` : ''}>${f}</a>`;
-      })
-      .join('\n')
-  );
-});
 
 const server = new JupyterServer();
 let kernel: Kernel.IKernelConnection;
 let manager: KernelManager;
 let base: string;
+let local: IReleaseDayIndex;
+let requests: string[];
 let report: IProbeReport;
 const timings: number[] = [];
 
@@ -234,7 +69,7 @@ async function adviseLive(r: IProbeReport, settings: Partial<IAdviceSettings>) {
 /** Run a plan's cell as `%pip install --dry-run --no-deps`, and check the pairing with pip's packaging. */
 async function dryRun(cell: string): Promise<string> {
   let output = '';
-  const report = path.join(wheels, `report-${Date.now()}.json`);
+  const report = path.join(local.dir, `report-${Date.now()}.json`);
   const future = kernel.requestExecute({
     code: [
       cell.replace(
@@ -246,7 +81,7 @@ async function dryRun(cell: string): Promise<string> {
       'from pip._vendor.packaging.requirements import Requirement',
       `_r = json.load(open(${JSON.stringify(report)}))['install']`,
       "_v = {i['metadata']['name']: i['metadata']['version'] for i in _r}",
-      "for _i in _r:",
+      'for _i in _r:',
       "    for _d in _i['metadata'].get('requires_dist', []):",
       '        _q = Requirement(_d)',
       "        if _q.name == 'torch' and 'torch' in _v:",
@@ -266,9 +101,9 @@ async function dryRun(cell: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  buildWheels();
-  await new Promise<void>(r => index.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(index.address() as AddressInfo).port}`;
+  local = await startReleaseDayIndex();
+  base = local.base;
+  requests = local.requests;
   await startServer(server, { 'doctor-test-no-torch': { env: 'no-torch' } });
   manager = new KernelManager();
   await manager.ready;
@@ -290,9 +125,7 @@ afterAll(async () => {
   await kernel?.shutdown();
   manager?.dispose();
   await server.shutdown();
-  index.closeAllConnections();
-  index.close();
-  fs.rmSync(wheels, { recursive: true, force: true });
+  local?.close();
 });
 
 describe('release day: 2.15.0 on the indexes', () => {
