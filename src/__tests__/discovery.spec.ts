@@ -173,6 +173,12 @@ beforeAll(async () => {
   await manager.ready;
   kernel = await manager.startNew({ name: 'doctor-test-no-torch' });
   await kernel.info;
+  // The live check also reads the user's PyPI (PIP_INDEX_URL): here a path
+  // of the local index that has no such project, so only 127.0.0.1 is asked.
+  await kernel.requestExecute({
+    code: `import os; os.environ['PIP_INDEX_URL'] = '${base}/pypi-none'`,
+    silent: true
+  }).done;
   const probe = await probeKernel(kernel, { timeoutMs: 60_000 });
   expect(probe.kind).toBe('report');
   report = (probe as { report: IProbeReport }).report;
@@ -202,6 +208,8 @@ describe('discovery on a live index', () => {
     // The kernel read the metadata files, never a wheel.
     expect(requests.some(u => u.endsWith('.whl.metadata'))).toBe(true);
     expect(requests.some(u => u.endsWith('.whl'))).toBe(false);
+    // The second source, the user's index (PIP_INDEX_URL), was asked too.
+    expect(requests.some(u => u.startsWith('/pypi-none/torch/'))).toBe(true);
   });
 
   it('finds a CUDA variant newer than the data (cu134) and says it is assumed', async () => {
