@@ -42,14 +42,21 @@ const INDEX: {
     },
     torchvision: {
       [`torchvision-0.29.1+cpu-${W}`]: ['torch==2.14.1'],
-      [`torchvision-0.30.0+cpu-${W}`]: ['torch==2.15.0'],
+      // The real 0.29.2: py3-none, Requires-Dist torch (>=2.14.0).
+      'torchvision-0.29.2+cpu-py3-none-manylinux_2_28_x86_64.whl': [
+        'torch (>=2.14.0)'
+      ],
       [`torchvision-0.31.0+cpu-${W}`]: ['numpy', 'torch==2.16.0']
     },
     torchaudio: { [`torchaudio-2.11.0+cpu-${W}`]: [] }
   },
   cu134: {
     torch: { [`torch-2.15.0+cu134-${W}`]: [] },
-    torchvision: { [`torchvision-0.30.0+cu134-${W}`]: ['torch==2.15.0'] },
+    torchvision: {
+      'torchvision-0.29.2+cu134-py3-none-manylinux_2_28_x86_64.whl': [
+        'torch (>=2.14.0)'
+      ]
+    },
     torchaudio: {}
   }
 };
@@ -238,7 +245,7 @@ describe('discovery on a live index', () => {
     const plan = advice.plans[0];
     expect(plan.variant).toBe('cu134');
     expect(plan.cell).toBe(
-      `%pip install torch==2.15.0+cu134 torchvision==0.30.0+cu134 --index-url ${base}/whl/cu134`
+      `%pip install torch==2.15.0+cu134 torchvision==0.29.2+cu134 --index-url ${base}/whl/cu134`
     );
     expect(plan.warnings.map(english).join(' ')).toMatch(
       /cu134 is newer than the release data: the plan assumes its builds cover the GPUs of cu132/
