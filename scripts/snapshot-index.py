@@ -63,7 +63,8 @@ def pypi_files(index, project, timeout):
     for f in page.get("files", []):
         name = f.get("filename", "")
         parts = name[:-4].split("-") if name.endswith(".whl") else []
-        if len(parts) != 5 or not stable(parts[1]) or f.get("yanked"):
+        # 6 parts: a build tag (torch-2.10.0-3-cp311-...), which pip prefers.
+        if len(parts) not in (5, 6) or not stable(parts[1]) or f.get("yanked"):
             continue
         out.setdefault(parts[1], []).append({
             "file": name, "requires_python": f.get("requires-python") or None,
@@ -90,12 +91,12 @@ def metadata(project, version, f, pypi, timeout):
         with urllib.request.urlopen(f["url"].split("#")[0] + ".metadata", timeout=timeout) as r:
             rp, reqs = read_metadata(r.read().decode("utf-8", "replace"))
         return rp, reqs, "PEP 658 core metadata"
-    parts = f["file"][:-4].split("-")
-    py, plat = parts[2].split(".")[0], parts[4].split(".")[0]
+    parts = f["file"][:-4].split("-")[-3:]
+    py, plat = parts[0].split(".")[0], parts[2].split(".")[0]
     args = [sys.executable, "-m", "pip", "install", "--dry-run", "--no-deps", "--ignore-installed",
             "--only-binary=:all:", "--platform", plat, "-q", "--index-url", pypi]
     if py.startswith("cp"):
-        args += ["--python-version", py[2] + "." + py[3:], "--abi", parts[3]]
+        args += ["--python-version", py[2] + "." + py[3:], "--abi", parts[1]]
     with tempfile.TemporaryDirectory() as tmp:
         report = os.path.join(tmp, "r.json")
         args += ["--target", os.path.join(tmp, "t")]  # pip wants it with --platform; nothing is installed
@@ -113,11 +114,19 @@ def metadata(project, version, f, pypi, timeout):
     return m.get("requires_python"), reqs, "pip --dry-run --report (core metadata)"
 
 
+def build(file):
+    """The build number of a wheel file name (0 without a build tag)."""
+    parts = file[:-4].split("-")
+    return int(re.match(r"\d+", parts[2]).group()) if len(parts) == 6 else 0
+
+
 def pick(files, arch):
     """The wheel whose metadata to read: a Linux one of this machine, a py3 or cp311 one first."""
     linux = [f for f in files if f["file"].endswith(LINUX[arch] + ".whl")
              or re.search(r"-(manylinux\w*?)_" + arch + r"\.whl$", f["file"])]
-    linux.sort(key=lambda f: (not f["file"].split("-")[2].startswith("py3"), "-cp311-" not in f["file"]))
+    # pip's choice among equal tags: the highest build tag.
+    linux.sort(key=lambda f: (not f["file"].split("-")[-3].startswith("py3"), "-cp311-" not in f["file"],
+                              -build(f["file"])))
     return linux[0] if linux else None
 
 

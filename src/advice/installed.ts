@@ -11,7 +11,8 @@ import { describeVariant } from './plan';
 import { type Advisor, jetsonPlan } from './advisor';
 import type { Verdict } from './types';
 import { admits, requirementOn } from './requirements';
-import { snapshotRequires } from './snapshot';
+import { unversionedFits } from './matrix';
+import { snapshotRequires, snapshotVersion } from './snapshot';
 import {
   compareVersions,
   cudaOfVariant,
@@ -342,6 +343,24 @@ function trioMismatch(
     const spec =
       requirementOn(other.requires ?? [], 'torch') ??
       requirementOn(snapshotRequires(name, base) ?? [], 'torch');
+    const unversioned =
+      spec === null &&
+      !!snapshotRequires(name, base) &&
+      !unversionedFits(
+        snapshotVersion(name, base)?.uploaded ?? null,
+        snapshotVersion('torch', torchBase)?.uploaded ?? null
+      );
+    if (unversioned) {
+      errors.push(
+        msg(
+          '%1 %2 names no torch version, but it was published for a newer torch (%3) than %4',
+          name,
+          other.build_version,
+          snapshotVersion(name, base)?.uploaded ?? '',
+          torch.build_version
+        )
+      );
+    }
     if (spec && !admits(spec, torchBase)) {
       errors.push(
         msg(

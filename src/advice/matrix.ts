@@ -124,12 +124,16 @@ export function filePlatforms(file: string): string[] {
 
 /**
  * The newest companion version whose own Requires-Dist admits this torch,
- * among index files (no torch requirement admits any torch).
+ * among index files. A companion that names no torch at all (torchaudio
+ * 2.11.0) was built for the torch of its day: it admits that torch and
+ * later ones, never a torch published well before it (by the indexes'
+ * upload dates, PEP 700).
  */
 export function newestPairing(
   files: IIndexFile[],
   torch: string
 ): string | null {
+  const torchDate = snapshotVersion('torch', torch)?.uploaded ?? null;
   let best: string | null = null;
   for (const f of files) {
     const base = f.version.split('+')[0];
@@ -137,11 +141,32 @@ export function newestPairing(
       continue;
     }
     const spec = requirementOn(f.requiresDist, 'torch');
-    if (spec === null || admits(spec, torch)) {
+    const ok =
+      spec === null
+        ? unversionedFits(f.uploaded, torchDate)
+        : admits(spec, torch);
+    if (ok) {
       best = base;
     }
   }
   return best;
+}
+
+/**
+ * Whether a companion with no torch requirement, uploaded on `companion`,
+ * goes with a torch uploaded on `torch`: not when torch is more than a few
+ * days older (both dates YYYY-MM-DD; unknown dates do not exclude).
+ */
+export function unversionedFits(
+  companion: string | null,
+  torch: string | null
+): boolean {
+  if (!companion || !torch) {
+    return true;
+  }
+  const slack = new Date(`${companion}T00:00:00Z`);
+  slack.setUTCDate(slack.getUTCDate() - 3);
+  return torch >= slack.toISOString().slice(0, 10);
 }
 
 function compareBase(a: string, b: string): number {

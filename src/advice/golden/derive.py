@@ -73,7 +73,13 @@ def derive(python, tagset):
             reqs = requires(e)
             if reqs is None or not any(fits(e, f, python, tagset) for f in e["files"]):
                 continue
-            spec = next((Requirement(r).specifier for r in reqs if Requirement(r).name == "torch"), SpecifierSet())
+            spec = next((Requirement(r).specifier for r in reqs if Requirement(r).name == "torch"), None)
+            if spec is None:
+                # Names no torch (torchaudio 2.11.0): built for the torch of its day, not an older one.
+                up, tup = e.get("uploaded"), proj["torch"].get(torch or "", {}).get("uploaded")
+                from datetime import date, timedelta
+                spec = SpecifierSet() if not (up and tup) or \
+                    date.fromisoformat(tup) >= date.fromisoformat(up) - timedelta(days=3) else SpecifierSet("<0")
             if torch and Version(torch) in spec and (best is None or Version(v) > Version(best)):
                 best = v
         out[comp] = best
