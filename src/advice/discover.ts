@@ -70,14 +70,11 @@ export function indexVersions(
   index: string,
   project: string,
   variant: string,
-  hw: IHardware,
-  tag: string
+  hw: IHardware
 ): string[] {
   const local = variant === 'default' ? null : variant;
   const found = new Set<string>();
-  // The kernel's tags and Requires-Python decide (src/advice/tags.ts); `tag`
-  // is kept for callers that pass it.
-  void tag;
+  // The kernel's tags and Requires-Python decide (src/advice/tags.ts).
   for (const f of liveFiles(live, index, project) ?? []) {
     const w = parseWheel(f.file);
     if (
@@ -96,7 +93,7 @@ export function indexVersions(
 /**
  * A release entry for torch `torch` as the index serves it on `index` for
  * `variant`: the data's entry when it has one, else the template's tables
- * (arch sets, Python range) with the pairing read from the index.
+ * (arch sets, Python range); companions are paired when the plan is built.
  */
 export function releaseOnIndex(
   live: ILiveIndex,
@@ -104,8 +101,7 @@ export function releaseOnIndex(
   variant: string,
   torch: string,
   template: IRelease,
-  hw: IHardware,
-  tag: string
+  hw: IHardware
 ): { release: IRelease; notes: IMessage[] } {
   const known = findRelease(torch);
   const base = known ?? template;
@@ -137,24 +133,15 @@ export function newerRelease(
   index: string,
   variant: string,
   release: IRelease,
-  hw: IHardware,
-  tag: string
+  hw: IHardware
 ): { release: IRelease; notes: IMessage[] } | null {
-  const newer = indexVersions(live, index, 'torch', variant, hw, tag).filter(
+  const newer = indexVersions(live, index, 'torch', variant, hw).filter(
     v => compareVersions(v, release.torch) > 0
   );
   if (!newer.length) {
     return null;
   }
-  const found = releaseOnIndex(
-    live,
-    index,
-    variant,
-    newer[0],
-    release,
-    hw,
-    tag
-  );
+  const found = releaseOnIndex(live, index, variant, newer[0], release, hw);
   const known = !found.release.discovered;
   found.notes.unshift(
     known

@@ -64,14 +64,7 @@ export function newerOnIndex(
   if (!a.live || !plan.indexUrl || a.settings.channel !== 'stable') {
     return null;
   }
-  const found = newerRelease(
-    a.live,
-    plan.indexUrl,
-    variant,
-    release,
-    a.hw,
-    a.report.python.tag
-  );
+  const found = newerRelease(a.live, plan.indexUrl, variant, release, a.hw);
   if (!found || !variantFits(found.release, variant, a.hw.platform!, a.hw).ok) {
     return null;
   }
@@ -99,7 +92,6 @@ export function newerVariantOnIndex(
   if (!live || !cuda || variantKind(variant) !== 'cuda' || !a.discover.length) {
     return null;
   }
-  const tag = a.report.python.tag;
   for (const v of newerCudaVariants(hw.platform)) {
     const newer = cudaOfVariant(v)!;
     if (
@@ -110,13 +102,13 @@ export function newerVariantOnIndex(
       continue;
     }
     const index = indexUrl(v, settings)!;
-    const versions = indexVersions(live, index, 'torch', v, hw, tag).filter(
+    const versions = indexVersions(live, index, 'torch', v, hw).filter(
       x => compareVersions(x, release.torch) >= 0
     );
     if (!versions.length) {
       continue;
     }
-    const found = releaseOnIndex(live, index, v, versions[0], release, hw, tag);
+    const found = releaseOnIndex(live, index, v, versions[0], release, hw);
     const fit = variantFits(found.release, v, hw.platform!, hw);
     if (!fit.ok) {
       continue;
