@@ -173,26 +173,40 @@ def snapshot_pypi(pypi, timeout, today):
 
 
 def snapshot_pytorch(base, old, timeout, today, variants_hint):
-    """Variants per release and platform as the index lists them; old entries where it did not answer."""
+    """Per release: the variants per platform and, per variant, the trio's file names with their
+    Requires-Python, as the index lists them; old entries are kept where it did not answer."""
     releases = dict(old.get("releases", {}))
     if not base:
         return {"index": old.get("index", "https://download.pytorch.org/whl"), "releases": releases}
-    queries = [{"index": f"{base.rstrip('/')}/{v}", "project": "torch"} for v in variants_hint]
-    answered = {}
-    for res in index_check(queries, timeout)["results"]:
+    queries = [{"index": f"{base.rstrip('/')}/{v}", "project": p}
+               for v in variants_hint for p in ("torch", "torchvision", "torchaudio")]
+    results = []
+    for chunk in range(0, len(queries), 16):  # the index check takes 16 queries at a time
+        results += index_check(queries[chunk:chunk + 16], timeout)["results"]
+    plats_of, files_of = {}, {}
+    for res in results:
         if res["files"] is None:
             continue
         variant = res["index"].rsplit("/", 1)[1]
-        for name in res["files"]:
-            m = re.match(r"^torch-(\d+(?:\.\d+)*)\+([\w.]+)-[^-]+-[^-]+-(.+)\.whl$", name.replace("%2B", "+"))
-            if m and m.group(2) == variant:
-                plat = platform_of(m.group(3))
-                if plat:
-                    answered.setdefault(m.group(1), {}).setdefault(plat, set()).add(variant)
-    for version, plats in answered.items():
+        rps = res.get("requires_python") or [None] * len(res["files"])
+        for name, rp in zip(res["files"], rps):
+            m = re.match(r"^(torch|torchvision|torchaudio)-(\d+(?:\.\d+)*)\+([\w.]+)-(?:\d[^-]*-)?[^-]+-[^-]+-(.+)\.whl$",
+                         name.replace("%2B", "+"))
+            if not m or m.group(3) != variant:
+                continue
+            files_of.setdefault((res["project"], m.group(2)), {}).setdefault(variant, {})[name.replace("%2B", "+")] = rp
+            plat = platform_of(m.group(4))
+            if res["project"] == "torch" and plat:
+                plats_of.setdefault(m.group(2), {}).setdefault(plat, set()).add(variant)
+    for version, plats in plats_of.items():
         releases[version] = {"variants": {p: sorted(vs) for p, vs in sorted(plats.items())},
-                             "source": f"{base} (file names)", "date": today, "read_from_index": True}
-    return {"index": base, "releases": dict(sorted(releases.items(), key=lambda kv: key(kv[0]), reverse=True))}
+                             "files": files_of.get(("torch", version), {}),
+                             "source": f"{base} (PEP 691/503 pages)", "date": today, "read_from_index": True}
+    companions = {f"{p} {v}": vs for (p, v), vs in sorted(files_of.items()) if p != "torch"}
+    out = {"index": base, "releases": dict(sorted(releases.items(), key=lambda kv: key(kv[0]), reverse=True))}
+    if companions:
+        out["companions"] = {"files": companions, "source": f"{base} (PEP 691/503 pages)", "date": today}
+    return out
 
 
 def platform_of(tag):

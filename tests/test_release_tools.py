@@ -207,8 +207,13 @@ def test_snapshot_reads_files_requires_python_and_core_metadata(tmp_path, served
 def test_snapshot_keeps_sourced_variant_lists_the_index_cannot_give(tmp_path):
     old = {"releases": {"2.15.0": {"variants": {"linux-x86_64": ["cpu", "cu130", "cu132"]}, "source": "RFC #190385",
                                    "date": "2026-12-06", "read_from_index": False}}}
-    simple_index(tmp_path, {"cpu": {"torch": [f"torch-2.16.0+cpu-{W}"]}, "cu132": {"torch": [f"torch-2.16.0+cu132-{W}"]}})
+    simple_index(tmp_path, {"cpu": {"torch": [f"torch-2.16.0+cpu-{W}"],
+                                    "torchvision": ["torchvision-0.31.0+cpu-py3-none-manylinux_2_28_x86_64.whl"]},
+                            "cu132": {"torch": [f"torch-2.16.0+cu132-{W}"]}})
     out = snapshot_index.snapshot_pytorch(f"file://{tmp_path}", old, 3, "2026-12-07", ["cpu", "cu132", "cu130"])
     assert out["releases"]["2.15.0"]["source"] == "RFC #190385"  # kept, as it was
     new = out["releases"]["2.16.0"]
     assert new["variants"] == {"linux-x86_64": ["cpu", "cu132"]} and new["read_from_index"] is True
+    assert new["files"]["cu132"] == {f"torch-2.16.0+cu132-{W}": None}
+    assert out["companions"]["files"]["torchvision 0.31.0"] == {
+        "cpu": {"torchvision-0.31.0+cpu-py3-none-manylinux_2_28_x86_64.whl": None}}
