@@ -93,14 +93,21 @@ export function installCell(
   report: IProbeReport,
   specs: string[],
   index: string | null,
-  nightly: boolean
+  nightly: boolean,
+  upgrade = false
 ): string | null {
   const line = installer(report);
   if (!line) {
     return null;
   }
   // Exact local pins replace any build; nightly has no pins, so it forces.
-  const flags = nightly ? ' --pre --upgrade --force-reinstall' : '';
+  // An unpinned companion that is installed would stay as it is ("already
+  // satisfied"): --upgrade lets pip choose it anew on the same index.
+  const flags = nightly
+    ? ' --pre --upgrade --force-reinstall'
+    : upgrade
+      ? ' --upgrade'
+      : '';
   const words = specs.map(shellWord).join(' ');
   return `${line}${flags} ${words}${index ? ` --index-url ${shellWord(index)}` : ''}`;
 }
@@ -199,7 +206,8 @@ export function buildPlan(
       report,
       packages.map(p => (p.version ? `${p.name}==${p.version}` : p.name)),
       index,
-      nightly
+      nightly,
+      packages.some(p => p.version === null && p.replaces !== null)
     ) ?? '';
   if (!cell) {
     warnings.push(
