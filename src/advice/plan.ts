@@ -12,6 +12,7 @@ import type {
 } from './types';
 import { overrideWarnings } from './overrides';
 import { companionFor } from './pairing';
+import { pytorchRelease } from './snapshot';
 import { pypiIndex } from './pypi';
 import { joinIndex, shellWord } from './url';
 import { cudaOfVariant, variantKind } from './versions';
@@ -244,6 +245,25 @@ export function buildPlan(
     );
   }
   const kind = variantKind(variant);
+  const pt = release ? pytorchRelease(release.torch) : undefined;
+  if (
+    index &&
+    !nightly &&
+    !release?.discovered &&
+    pt &&
+    !pt.read_from_index &&
+    (!live || live[liveKey(index, 'torch')] === undefined)
+  ) {
+    // Our machines cannot read download.pytorch.org: say where the variant comes from.
+    warnings.push(
+      msg(
+        'That torch %1 has a %2 build on this index comes from release material (%3), not from reading the index; the live index check confirms it.',
+        release!.torch,
+        variant,
+        pt.source.split(';')[0]
+      )
+    );
+  }
   const dl = MATRIX.download;
   const sizeKind = kind === 'unknown' ? 'cuda' : kind;
   const downloadMb =
