@@ -3,11 +3,9 @@ import type { IIndexQuery } from '../report/outcome';
 import type { IPackageBuild, IProbeReport } from '../report/types';
 import { acceleratorVariants, releasesFor, variantFits } from './fit';
 import type { IHardware } from './hardware';
-import { liveMetaKey } from '../report/outcome';
-import { liveFiles } from './files';
-import { filePlatforms, markerEnv, MATRIX, type IRelease } from './matrix';
-import { pypiIndex } from './pypi';
-import { cudaFromRequirements } from './requirements';
+import { MATRIX, type IRelease } from './matrix';
+import { nightlyPlanFor } from './nightly';
+import { pypiBuild, pypiIndex } from './pypi';
 import { newerOnIndex, newerVariantOnIndex, newestOnIndex } from './indexPlans';
 import { buildPlan, describeVariant } from './plan';
 import type {
@@ -230,52 +228,6 @@ export class Advisor {
   }
 }
 
-/**
- * Nightly builds only for a variant the nightly index serves: never CUDA
- * 12.x (those nightlies ended in September 2026), and, once the live check
- * answered, only where it listed a torch wheel for this interpreter.
- */
-function nightlyPlanFor(
-  a: Advisor,
-  release: IRelease,
-  variant: string | null,
-  fresh: boolean
-): void {
-  const cuda = cudaOfVariant(variant);
-  if (!variant || (cuda && Number(cuda.split('.')[0]) < 13)) {
-    a.find(null, {
-      id: 'nightly-not-served',
-      severity: 'warning',
-      message: msg(
-        'PyTorch publishes no nightly build that fits this GPU and driver (CUDA 12.x nightlies ended in September 2026): use the stable channel.'
-      ),
-      evidence: {
-        'nvidia.driver': a.hw.driver,
-        'settings.channel': 'nightly'
-      }
-    });
-    return;
-  }
-  const plan = buildPlan(release, variant, a.report, a.hw, a.settings, {
-    fresh,
-    live: a.live
-  });
-  const files = liveFiles(a.live, plan.indexUrl, 'torch');
-  if (Array.isArray(files) && !files.some(f => a.hw.kernel.fits(f.file))) {
-    a.find(null, {
-      id: 'nightly-not-served',
-      severity: 'warning',
-      message: msg(
-        'The nightly index %1 lists no torch wheel for this Python and platform.',
-        plan.indexUrl ?? ''
-      ),
-      evidence: { 'settings.channel': 'nightly' }
-    });
-    return;
-  }
-  a.plans.push(plan);
-}
-
 /** CUDA variants, newest CUDA first (a copy; the input is not reordered). */
 export function byNewestCuda(variants: string[]): string[] {
   return [...variants].sort((a, b) =>
@@ -300,29 +252,6 @@ export function defaultVariant(
   }
   const own = release.pypi_default[hw.platform ?? ''];
   return own && own !== 'cpu' ? own : release.pypi_default['linux-x86_64'];
-}
-
-/**
- * The CUDA variant of PyPI's torch `version` for this platform, from the live
- * core metadata of its wheel; null when the live check did not read one.
- */
-function pypiBuild(
-  live: ILiveIndex,
-  pypi: string,
-  version: string,
-  hw: IHardware
-): string | null {
-  for (const f of liveFiles(live, pypi, 'torch') ?? []) {
-    const meta = live[liveMetaKey(pypi, 'torch', f.file)];
-    if (
-      f.version === version &&
-      Array.isArray(meta) &&
-      filePlatforms(f.file).includes(hw.platform ?? '')
-    ) {
-      return cudaFromRequirements(meta, markerEnv(hw.platform!)) ?? 'cpu';
-    }
-  }
-  return null;
 }
 
 /** The plan for Jetson: NVIDIA's wheels, not a cell. */

@@ -3,7 +3,12 @@
  * pip's config files, else pypi.org. The live check reads torch, torchvision
  * and torchaudio there too (PEP 691 JSON, core metadata), as a second source.
  */
+import { liveMetaKey, type ILiveIndex } from '../report/outcome';
 import type { IProbeReport } from '../report/types';
+import { liveFiles } from './files';
+import type { IHardware } from './hardware';
+import { filePlatforms, markerEnv } from './matrix';
+import { cudaFromRequirements } from './requirements';
 import { checkIndexUrl } from './url';
 
 /** pypi.org's simple index. */
@@ -21,4 +26,27 @@ export function pypiIndex(report: IProbeReport): string {
     ''
   ).trim();
   return url && checkIndexUrl(url).ok ? url.replace(/\/+$/, '') : PYPI_SIMPLE;
+}
+
+/**
+ * The CUDA variant of PyPI's torch `version` for this platform, from the live
+ * core metadata of its wheel; null when the live check did not read one.
+ */
+export function pypiBuild(
+  live: ILiveIndex,
+  pypi: string,
+  version: string,
+  hw: IHardware
+): string | null {
+  for (const f of liveFiles(live, pypi, 'torch') ?? []) {
+    const meta = live[liveMetaKey(pypi, 'torch', f.file)];
+    if (
+      f.version === version &&
+      Array.isArray(meta) &&
+      filePlatforms(f.file).includes(hw.platform ?? '')
+    ) {
+      return cudaFromRequirements(meta, markerEnv(hw.platform!)) ?? 'cpu';
+    }
+  }
+  return null;
 }
