@@ -48,6 +48,14 @@ export function liveFiles(
   if (files === undefined || files === null) {
     return files;
   }
+  // One live answer is read many times per advice: read each page once.
+  const memo = MEMO.get(live) ?? new Map<string, IIndexFile[]>();
+  MEMO.set(live, memo);
+  const key = liveKey(index, project);
+  const known = memo.get(key);
+  if (known) {
+    return known;
+  }
   const rps = live[liveRequiresPythonKey(index, project)] ?? [];
   const out: IIndexFile[] = [];
   files.forEach((file, i) => {
@@ -70,8 +78,11 @@ export function liveFiles(
       source: 'live'
     });
   });
+  memo.set(key, out);
   return out;
 }
+
+const MEMO = new WeakMap<ILiveIndex, Map<string, IIndexFile[]>>();
 
 /** PyPI's files of a project: the live answer for `pypi` when there is one, else the snapshot. */
 export function pypiFiles(
@@ -81,9 +92,17 @@ export function pypiFiles(
 ): IIndexFile[] {
   const l = pypi ? liveFiles(live, pypi, project) : undefined;
   if (l) {
+    const key = `${pypi}|${project}|+snapshot`;
+    const memo = MEMO.get(live!)!;
+    const known = memo.get(key);
+    if (known) {
+      return known;
+    }
     // The live page may be newer; the snapshot keeps what it read of older ones.
     const seen = new Set(l.map(f => f.file));
-    return l.concat(snapshotFiles(project).filter(f => !seen.has(f.file)));
+    const all = l.concat(snapshotFiles(project).filter(f => !seen.has(f.file)));
+    memo.set(key, all);
+    return all;
   }
   return snapshotFiles(project);
 }

@@ -104,8 +104,14 @@ const FILE_PLATFORM: [RegExp, string][] = [
   [/^macosx_.*_x86_64$/, 'macos-x86_64']
 ];
 
+const PLATFORMS_OF = new Map<string, string[]>();
+
 /** The platform keys a wheel file serves. */
 export function filePlatforms(file: string): string[] {
+  const known = PLATFORMS_OF.get(file);
+  if (known) {
+    return known;
+  }
   const tag =
     file
       .replace(/\.whl$/, '')
@@ -119,7 +125,9 @@ export function filePlatforms(file: string): string[] {
       }
     }
   }
-  return [...out];
+  const list = [...out];
+  PLATFORMS_OF.set(file, list);
+  return list;
 }
 
 /**

@@ -80,14 +80,22 @@ export class KernelTags {
 
   /** Whether a wheel file's tags fit this interpreter. */
   fits(file: string): boolean {
-    const w = wheelTags(file);
-    if (!w) {
-      return false;
+    const known = this.seen.get(file);
+    if (known !== undefined) {
+      return known;
     }
-    return w.platforms.some(plat =>
-      w.pythons.some(py => w.abis.some(abi => this.fitsOne(py, abi, plat)))
-    );
+    const w = wheelTags(file);
+    const ok =
+      !!w &&
+      w.platforms.some(plat =>
+        w.pythons.some(py => w.abis.some(abi => this.fitsOne(py, abi, plat)))
+      );
+    this.seen.set(file, ok);
+    return ok;
   }
+
+  /** Answers of {@link fits} so far: the same files are asked about often. */
+  private readonly seen = new Map<string, boolean>();
 
   /** Whether Requires-Python admits this kernel's Python. */
   pythonOk(requiresPython: string | null | undefined): boolean {
