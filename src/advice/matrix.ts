@@ -39,7 +39,10 @@ export interface IRelease {
   pypi_default: { [platform: string]: string };
   arch: { [variant: string]: string };
   sources: string[];
+  /** Claimed by release material, confirmed by nothing: never in a variant list. */
   unconfirmed?: string[];
+  /** Table values no real wheel showed, with what they are taken from. */
+  assumed?: string[];
   torchaudio_variants?: string[];
 }
 
@@ -49,6 +52,8 @@ export interface IArchSet {
   ptx: number[];
   ptx_windows?: number[];
   unconfirmed?: boolean | string;
+  /** A value no real wheel showed, with what it is taken from. */
+  assumed?: string;
   /** The variant is newer than the data: this set is its CUDA major's newest. */
   assumedFrom?: string;
 }

@@ -73,6 +73,25 @@ describe('matrix.json with the snapshot of the indexes', () => {
     }
   });
 
+  it('says of every unconfirmed claim that it is never planned, and names what each assumption rests on', () => {
+    for (const r of data.releases as {
+      unconfirmed?: string[];
+      assumed?: string[];
+    }[]) {
+      for (const u of r.unconfirmed ?? []) {
+        expect(u).toMatch(/never planned|left out/);
+      }
+      for (const x of r.assumed ?? []) {
+        expect(x).toMatch(/taken (from|to be)/);
+      }
+    }
+    for (const set of Object.values(data.arch_sets) as {
+      unconfirmed?: unknown;
+    }[]) {
+      expect(set.unconfirmed).toBeUndefined();
+    }
+  });
+
   it('never lets an UNCONFIRMED variant produce a cell', () => {
     const report = JSON.parse(
       fs.readFileSync(
