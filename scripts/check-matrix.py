@@ -56,9 +56,27 @@ def platform_of(tag):
     return None
 
 
+SNAPSHOT = os.path.join(REPO, "src", "advice", "data", "snapshot.json")
+
+
+def complete(data, snapshot=SNAPSHOT):
+    """The release lines with what the snapshot says (variants, Python range, seen), as the engine reads them."""
+    with open(snapshot, encoding="utf-8") as f:
+        snap = json.load(f)
+    for r in data["releases"]:
+        pt = snap["pytorch"]["releases"].get(r["torch"], {})
+        r.setdefault("variants", pt.get("variants", {}))
+        files = snap["pypi"]["projects"]["torch"].get(r["torch"], {}).get("files", [])
+        minors = sorted(int(m.group(1)) for m in (re.search(r"-cp3(\d+)-cp3\d+-", f) for f in files) if m)
+        if minors:
+            r.setdefault("python", {"min": f"3.{minors[0]}", "max": f"3.{minors[-1]}"})
+        r.setdefault("seen_on_index", bool(files) or pt.get("read_from_index", False))
+    return data
+
+
 def check_index(data, base, timeout=10.0, out=print):
     """Print the differences between the data and the index; return how many."""
-    releases = data["releases"]
+    releases = complete(data)["releases"]
     variants = sorted({v for r in releases for vs in r["variants"].values() for v in vs if v != "default"})
     variants += [v for v in next_cuda(variants) if v not in variants]
     queries = [{"index": f"{base.rstrip('/')}/{v}", "project": "torch"} for v in variants]
@@ -97,6 +115,8 @@ def check_index(data, base, timeout=10.0, out=print):
                 if v not in r["variants"].get(p, []):
                     out(f"+ index has torch {ver}+{v} for {p}: the data does not list {v} there")
                     diffs += 1
+            if "python" not in r:
+                continue
             lo, hi = (int(x.split(".")[1]) for x in (r["python"]["min"], r["python"]["max"]))
             extra = sorted(t for t in info["python"] if not lo <= int(re.sub(r"\D", "", t)[1:]) <= hi)
             if extra:

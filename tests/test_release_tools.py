@@ -133,3 +133,87 @@ def test_check_matrix_compares_the_real_wheels_arch_flags():
     # The fixture the jest suite checks is this capture.
     fixture = json.loads((REPO / "src/advice/data/fixtures/torch-2.14.1-cu130-archflags.json").read_text())
     assert (fixture["torch"], fixture["arch_flags"]) == (real["torch"], real["arch_flags"])
+
+
+def test_index_check_returns_requires_python_per_file_and_cuda_requirements(tmp_path, served):
+    """PEP 503 data-requires-python (HTML-escaped), and the core metadata's Requires-Python where the page has none.
+
+    The metadata lines are torch 2.15.0's and torchvision 0.29.2's real ones (PyPI, 2026-12-06).
+    """
+    base, _ = served
+    d = tmp_path / "simple" / "torch"
+    d.mkdir(parents=True)
+    (tmp_path / "files").mkdir(exist_ok=True)
+    torch = "torch-2.15.0-cp311-cp311-manylinux_2_28_x86_64.whl"
+    old = "torch-2.14.1-cp311-cp311-manylinux_2_28_x86_64.whl"
+    (d / "index.html").write_text(
+        f'<a href="../../files/{old}" data-requires-python="&gt;=3.10">{old}</a>\n'
+        f'<a href="../../files/{torch}" data-core-metadata="true">{torch}</a>\n')
+    (tmp_path / "files" / (torch + ".metadata")).write_text(
+        "Metadata-Version: 2.1\nName: torch\nVersion: 2.15.0\nRequires-Python: >=3.11\n"
+        "Requires-Dist: filelock\n"
+        "Requires-Dist: cuda-toolkit[cublas,cudart,cufft,cufile,cupti,cusolver,cusparse,nvjitlink,nvrtc,nvtx]"
+        "==13.2.2; platform_system == \"Linux\"\n\nDescription\n")
+    want = {"tag": "cp311", "platform": ["x86_64"], "max": 4}
+    res = index_check([{"index": f"{base}/simple", "project": "torch", "metadata": want}], 3)["results"][0]
+    assert res["files"] == [old, torch]
+    assert res["requires_python"] == [">=3.10", ">=3.11"]
+    assert res["metadata"][torch] == [
+        "cuda-toolkit[cublas,cudart,cufft,cufile,cupti,cusolver,cusparse,nvjitlink,nvrtc,nvtx]"
+        "==13.2.2; platform_system == \"Linux\""]
+
+
+snap_spec = importlib.util.spec_from_file_location("snapshot_index", REPO / "scripts" / "snapshot-index.py")
+snapshot_index = importlib.util.module_from_spec(snap_spec)
+snap_spec.loader.exec_module(snapshot_index)
+
+
+def test_snapshot_reads_files_requires_python_and_core_metadata(tmp_path, served, monkeypatch):
+    """scripts/snapshot-index.py on a local PEP 691 index with PEP 658 files (the real 2.15.0 trio's lines)."""
+    base, seen = served
+    real = {
+        "torch": {"2.15.0": (">=3.11", ['cuda-toolkit[cudart]==13.2.2; platform_system == "Linux"', "filelock"]),
+                  "2.14.1": (">=3.10", ['cuda-toolkit[cudart]==13.0.3; platform_system == "Linux"'])},
+        "torchvision": {"0.29.2": (">=3.10,!=3.14.1", ["numpy", "torch (>=2.14.0)"])},
+        "torchaudio": {"2.11.1": (">=3.10", ["torch>=2.11"])},
+    }
+    (tmp_path / "files").mkdir(exist_ok=True)
+    for project, versions in real.items():
+        files = []
+        for v, (rp, reqs) in versions.items():
+            tag = "cp311-cp311" if project == "torch" else "py3-none"
+            name = f"{project}-{v}-{tag}-manylinux_2_28_x86_64.whl"
+            files.append({"filename": name, "url": f"{base}/files/{name}", "hashes": {}, "requires-python": rp,
+                          "core-metadata": True, "upload-time": "2026-10-28T15:16:30Z"})
+            (tmp_path / "files" / (name + ".metadata")).write_text(
+                f"Metadata-Version: 2.1\nName: {project}\nVersion: {v}\nRequires-Python: {rp}\n"
+                + "".join(f"Requires-Dist: {r}\n" for r in reqs) + "\nDescription\n")
+        d = tmp_path / "simple" / project
+        d.mkdir(parents=True)
+        (d / "index.html").write_text(json.dumps({"meta": {"api-version": "1.1"}, "name": project, "files": files}))
+    monkeypatch.setattr(snapshot_index, "PROJECTS", {"torch": "2.14.0", "torchvision": "0.29.0", "torchaudio": "2.11.0"})
+    out = snapshot_index.snapshot_pypi(f"{base}/simple", 3, "2026-12-06")
+    t = out["projects"]["torch"]["2.15.0"]
+    assert t["requires_python"] == ">=3.11" and t["uploaded"] == "2026-10-28"
+    meta = t["metadata"]["torch-2.15.0-cp311-cp311-manylinux_2_28_x86_64.whl"]
+    # Only the lines on torch and CUDA are kept, with their source and date.
+    assert meta["requires_dist"] == ['cuda-toolkit[cudart]==13.2.2; platform_system == "Linux"']
+    assert (meta["source"], meta["date"]) == ("PEP 658 core metadata", "2026-12-06")
+    tv = out["projects"]["torchvision"]["0.29.2"]["metadata"]["torchvision-0.29.2-py3-none-manylinux_2_28_x86_64.whl"]
+    assert tv["requires_dist"] == ["torch (>=2.14.0)"] and tv["requires_python"] == ">=3.10,!=3.14.1"
+    assert not any(p.endswith(".whl") for p in seen), "no wheel is downloaded"
+
+
+def test_snapshot_keeps_sourced_variant_lists_the_index_cannot_give(tmp_path):
+    old = {"releases": {"2.15.0": {"variants": {"linux-x86_64": ["cpu", "cu130", "cu132"]}, "source": "RFC #190385",
+                                   "date": "2026-12-06", "read_from_index": False}}}
+    simple_index(tmp_path, {"cpu": {"torch": [f"torch-2.16.0+cpu-{W}"],
+                                    "torchvision": ["torchvision-0.31.0+cpu-py3-none-manylinux_2_28_x86_64.whl"]},
+                            "cu132": {"torch": [f"torch-2.16.0+cu132-{W}"]}})
+    out = snapshot_index.snapshot_pytorch(f"file://{tmp_path}", old, 3, "2026-12-07", ["cpu", "cu132", "cu130"])
+    assert out["releases"]["2.15.0"]["source"] == "RFC #190385"  # kept, as it was
+    new = out["releases"]["2.16.0"]
+    assert new["variants"] == {"linux-x86_64": ["cpu", "cu132"]} and new["read_from_index"] is True
+    assert new["files"]["cu132"] == {f"torch-2.16.0+cu132-{W}": None}
+    assert out["companions"]["files"]["torchvision 0.31.0"] == {
+        "cpu": {"torchvision-0.31.0+cpu-py3-none-manylinux_2_28_x86_64.whl": None}}

@@ -4,10 +4,14 @@ It runs in a subprocess of the kernel's interpreter whose watchdog ends it at
 its deadline (DNS included), so an index that never answers never holds the
 kernel. Each request also has its own timeout.
 
-A query may also ask for the core metadata (PEP 658 `.metadata` files, named
-`core-metadata` by PEP 714) of a few of the newest wheels, to pair
-torchvision/torchaudio with torch by their `Requires-Dist: torch==X`. The
-front end decides which versions matter; this only fetches, within bounds.
+Each file comes with its Requires-Python (PEP 691 `requires-python`, PEP 503
+`data-requires-python`). A query may also ask for the core metadata (PEP 658
+`.metadata` files, named `core-metadata` by PEP 714) of a few of the newest
+wheels: their Requires-Dist lines on torch (to pair torchvision/torchaudio by
+`torch>=X`, `torch==X` or nothing) and on CUDA (`cuda-toolkit==13.2.2`: the
+CUDA of PyPI's torch build), and their Requires-Python where the page named
+none. The front end decides which versions matter; this only fetches, within
+bounds. The same job reads download.pytorch.org and PyPI (or the user's mirror).
 """
 
 import json
@@ -16,6 +20,9 @@ import posixpath
 import re
 
 from .core import _norm, _read_text
+
+# The requirements the engine reads: torch (pairing) and CUDA (PyPI's build).
+_WANTED = re.compile(r"^(torch|cuda-toolkit|nvidia-cuda-runtime(-cu\d+)?)$")
 
 # At most this many .metadata files per query, each at most this many bytes.
 MAX_METADATA = 8
@@ -89,21 +96,28 @@ def _index_files(index, project, timeout, want=None):
         return {"files": None, "format": None, "error": f"{type(reason).__name__}: {reason}"[:300]}
     if "json" in ctype:
         try:
-            entries = [(f["filename"], f.get("url") or "", bool(f.get("core-metadata") or f.get("dist-info-metadata")))
+            entries = [(f["filename"], f.get("url") or "", bool(f.get("core-metadata") or f.get("dist-info-metadata")),
+                        f.get("requires-python") if isinstance(f.get("requires-python"), str) else None)
                        for f in json.loads(body).get("files", []) if "filename" in f]
         except (ValueError, TypeError, AttributeError) as e:
             return {"files": None, "format": "pep691", "error": f"bad JSON: {e}"[:300]}
         fmt = "pep691"
     else:
         entries, fmt = _anchors(body), "pep503"
-    out = {"files": [e[0] for e in entries], "format": fmt, "error": None}
+    out = {"files": [e[0] for e in entries], "format": fmt, "error": None,
+           "requires_python": [e[3] for e in entries]}
     if want:
-        out["metadata"] = _metadata(url, entries, want, timeout)
+        found = _metadata(url, entries, want, timeout)
+        out["metadata"] = {name: v[0] for name, v in found.items()}
+        rp = out["requires_python"]
+        for i, e in enumerate(entries):
+            if rp[i] is None and found.get(e[0], (None, None))[1]:
+                rp[i] = found[e[0]][1]
     return out
 
 
 def _anchors(body):
-    """(text, href, has core metadata) of each anchor of a PEP 503 page."""
+    """(text, href, has core metadata, data-requires-python) of each anchor of a PEP 503 page."""
     from html.parser import HTMLParser
 
     class Anchors(HTMLParser):
@@ -115,11 +129,11 @@ def _anchors(body):
             if tag == "a":
                 a = dict(attrs)
                 meta = a.get("data-core-metadata") or a.get("data-dist-info-metadata")
-                self._a = [a.get("href") or "", bool(meta) and meta != "false", ""]
+                self._a = [a.get("href") or "", bool(meta) and meta != "false", "", a.get("data-requires-python")]
 
         def handle_endtag(self, tag):
             if tag == "a" and self._a and self._a[2].strip():
-                self.found.append((self._a[2].strip(), self._a[0], self._a[1]))
+                self.found.append((self._a[2].strip(), self._a[0], self._a[1], self._a[3] or None))
             self._a = None
 
         def handle_data(self, data):
@@ -138,7 +152,7 @@ def _release(version):
 
 
 def _metadata(page, entries, want, timeout):
-    """{wheel file: its Requires-Dist lines on torch, or None when the file could not be read}.
+    """{wheel file: (its Requires-Dist lines on torch and CUDA, or None when unreadable; its Requires-Python)}.
 
     Only wheels that announce core metadata, for the Python tag asked, newer
     than `after`, one per version, the newest `max` versions.
@@ -149,7 +163,7 @@ def _metadata(page, entries, want, timeout):
     after = _release(str(want.get("after") or "0")) or (0,)
     limit = max(1, min(int(want.get("max") or 4), MAX_METADATA))
     by_version = {}
-    for name, href, has_meta in entries:
+    for name, href, has_meta, _rp in entries:
         parts = name[:-4].split("-") if name.endswith(".whl") else []
         if not has_meta or len(parts) < 5:
             continue
@@ -168,10 +182,12 @@ def _metadata(page, entries, want, timeout):
         try:
             _, text = _fetch(urljoin(page, href).split("#", 1)[0] + ".metadata", timeout, "*/*", METADATA_BYTES)
         except Exception:
-            return name, None
+            return name, (None, None)
         head = text.replace("\r\n", "\n").split("\n\n", 1)[0]
-        reqs = [ln.split(":", 1)[1].strip() for ln in head.splitlines() if ln.lower().startswith("requires-dist:")]
-        return name, [r for r in reqs if _norm(re.split(r"[\s;(<>=!~\[]", r, 1)[0]) == "torch"]
+        lines = head.splitlines()
+        reqs = [ln.split(":", 1)[1].strip() for ln in lines if ln.lower().startswith("requires-dist:")]
+        rp = next((ln.split(":", 1)[1].strip() for ln in lines if ln.lower().startswith("requires-python:")), None)
+        return name, ([r for r in reqs if _WANTED.match(_norm(re.split(r"[\s;(<>=!~\[]", r, 1)[0]))], rp)
 
     if not chosen:
         return {}

@@ -42,14 +42,21 @@ const INDEX: {
     },
     torchvision: {
       [`torchvision-0.29.1+cpu-${W}`]: ['torch==2.14.1'],
-      [`torchvision-0.30.0+cpu-${W}`]: ['torch==2.15.0'],
+      // The real 0.29.2: py3-none, Requires-Dist torch (>=2.14.0).
+      'torchvision-0.29.2+cpu-py3-none-manylinux_2_28_x86_64.whl': [
+        'torch (>=2.14.0)'
+      ],
       [`torchvision-0.31.0+cpu-${W}`]: ['numpy', 'torch==2.16.0']
     },
     torchaudio: { [`torchaudio-2.11.0+cpu-${W}`]: [] }
   },
   cu134: {
     torch: { [`torch-2.15.0+cu134-${W}`]: [] },
-    torchvision: { [`torchvision-0.30.0+cu134-${W}`]: ['torch==2.15.0'] },
+    torchvision: {
+      'torchvision-0.29.2+cu134-py3-none-manylinux_2_28_x86_64.whl': [
+        'torch (>=2.14.0)'
+      ]
+    },
     torchaudio: {}
   }
 };
@@ -173,6 +180,12 @@ beforeAll(async () => {
   await manager.ready;
   kernel = await manager.startNew({ name: 'doctor-test-no-torch' });
   await kernel.info;
+  // The live check also reads the user's PyPI (PIP_INDEX_URL): here a path
+  // of the local index that has no such project, so only 127.0.0.1 is asked.
+  await kernel.requestExecute({
+    code: `import os; os.environ['PIP_INDEX_URL'] = '${base}/pypi-none'`,
+    silent: true
+  }).done;
   const probe = await probeKernel(kernel, { timeoutMs: 60_000 });
   expect(probe.kind).toBe('report');
   report = (probe as { report: IProbeReport }).report;
@@ -202,6 +215,8 @@ describe('discovery on a live index', () => {
     // The kernel read the metadata files, never a wheel.
     expect(requests.some(u => u.endsWith('.whl.metadata'))).toBe(true);
     expect(requests.some(u => u.endsWith('.whl'))).toBe(false);
+    // The second source, the user's index (PIP_INDEX_URL), was asked too.
+    expect(requests.some(u => u.startsWith('/pypi-none/torch/'))).toBe(true);
   });
 
   it('finds a CUDA variant newer than the data (cu134) and says it is assumed', async () => {
@@ -230,7 +245,7 @@ describe('discovery on a live index', () => {
     const plan = advice.plans[0];
     expect(plan.variant).toBe('cu134');
     expect(plan.cell).toBe(
-      `%pip install torch==2.15.0+cu134 torchvision==0.30.0+cu134 --index-url ${base}/whl/cu134`
+      `%pip install torch==2.15.0+cu134 torchvision==0.29.2+cu134 --index-url ${base}/whl/cu134`
     );
     expect(plan.warnings.map(english).join(' ')).toMatch(
       /cu134 is newer than the release data: the plan assumes its builds cover the GPUs of cu132/

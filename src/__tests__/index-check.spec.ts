@@ -196,7 +196,12 @@ describe('advice confirmed live', () => {
     const first = advise(probe.report, settings);
     expect(first.verdict).toBe('no-torch');
     expect(first.plans[0].confirmedBy).toBe('data');
-    const queries = indexQueries(first);
+    const all = indexQueries(first);
+    // PyPI (or the user's index) is the second source; here only 127.0.0.1 is asked.
+    expect(
+      all.filter(q => q.index === first.pypiIndex).map(q => q.project)
+    ).toEqual(['torch', 'torchvision', 'torchaudio']);
+    const queries = all.filter(q => q.index !== first.pypiIndex);
     expect(queries.map(q => q.project)).toEqual([
       'torch',
       'torchvision',

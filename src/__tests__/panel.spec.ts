@@ -36,7 +36,7 @@ describe('TorchDoctorPanel', () => {
     ).toBe('works-but-suboptimal');
     expect(text).toContain('runs here on the CPU only');
     expect(panel.node.querySelector('.jp-TorchDoctor-cell')?.textContent).toBe(
-      '%pip install torch==2.14.1+cpu torchvision==0.29.1+cpu --index-url https://download.pytorch.org/whl/cpu'
+      '%pip install torch==2.14.1+cpu torchvision==0.29.2+cpu --index-url https://download.pytorch.org/whl/cpu'
     );
     expect(text).toContain('2.14.1+cu130');
     expect(
@@ -269,7 +269,7 @@ describe('panel actions, install status and regression', () => {
     expect(text).toContain('Verdict: ⚠ Works, could be better');
     expect(text).toMatch(/- torch: 2\.14\.1\+cu130/);
     expect(text).toContain(
-      '%pip install torch==2.14.1+cpu torchvision==0.29.1+cpu --index-url https://download.pytorch.org/whl/cpu'
+      '%pip install torch==2.14.1+cpu torchvision==0.29.2+cpu --index-url https://download.pytorch.org/whl/cpu'
     );
     expect(text).toMatch(/Release data as of \d{4}-\d\d-\d\d/);
     expect(text).not.toMatch(/<[a-z]/);

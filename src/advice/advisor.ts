@@ -4,6 +4,8 @@ import type { IPackageBuild, IProbeReport } from '../report/types';
 import { acceleratorVariants, releasesFor, variantFits } from './fit';
 import type { IHardware } from './hardware';
 import { MATRIX, type IRelease } from './matrix';
+import { nightlyPlanFor } from './nightly';
+import { pypiBuild, pypiIndex } from './pypi';
 import { newerOnIndex, newerVariantOnIndex, newestOnIndex } from './indexPlans';
 import { buildPlan, describeVariant } from './plan';
 import type {
@@ -48,6 +50,12 @@ export class Advisor {
    */
   installedVariant(pkg: IPackageBuild): string {
     const macos = !!this.hw.platform?.startsWith('macos');
+    // PEP 825 wheel variants: variant.json's label, even where the local tag was stripped.
+    const label = (pkg as { variant?: { label?: unknown } | null }).variant
+      ?.label;
+    if (typeof label === 'string' && variantKind(label) !== 'unknown') {
+      return label;
+    }
     // NVIDIA's Jetson wheels carry tags such as +nv24.08: then version.py tells.
     if (
       pkg.local &&
@@ -79,7 +87,11 @@ export class Advisor {
     if (hw.platform?.startsWith('macos')) {
       return { variant: 'default', blocked: [] };
     }
-    if (!hw.anyGpu || hw.hidden.length > 0) {
+    // A hidden GPU is still this machine's GPU: plan for it, never for the
+    // CPU (the visibility finding says what to fix).
+    const hiddenNvidia =
+      hw.hidden.length > 0 && (hw.nvidiaCcs.length > 0 || !!hw.driver);
+    if (!hw.anyGpu && !hiddenNvidia) {
       return { variant: 'cpu', blocked: [] };
     }
     const candidates = acceleratorVariants(release, hw);
@@ -98,11 +110,16 @@ export class Advisor {
     if (policy === 'keep' && current && fits.includes(current)) {
       return { variant: current, blocked };
     }
-    const def = defaultVariant(release, hw);
+    const def = defaultVariant(release, hw, this.live, pypiIndex(this.report));
     if (policy === 'pytorch-default' && def && fits.includes(def)) {
       return { variant: def, blocked };
     }
     return { variant: newest, blocked };
+  }
+
+  /** The nightly plan for a variant, when the nightly index serves it. */
+  nightlyPlan(release: IRelease, variant: string | null, fresh: boolean): void {
+    nightlyPlanFor(this, release, variant, fresh);
   }
 
   /** Plans to reach a fitting build, with the side-by-side fallbacks. */
@@ -110,6 +127,10 @@ export class Advisor {
     const hw = this.hw;
     const choice = this.chooseVariant(release, current);
     cuda12Ends(this, release, choice.variant);
+    if (this.settings.channel === 'nightly') {
+      this.nightlyPlan(release, choice.variant, fresh);
+      return;
+    }
     if (choice.variant) {
       const plan = buildPlan(
         release,
@@ -153,7 +174,12 @@ export class Advisor {
       v => fits.get(v)!.gpuOk && !fits.get(v)!.driverOk
     );
     if (gpuOnly.length) {
-      const def = defaultVariant(release, hw);
+      const def = defaultVariant(
+        release,
+        hw,
+        this.live,
+        pypiIndex(this.report)
+      );
       const v =
         this.settings.cudaPolicy === 'pytorch-default' &&
         def &&
@@ -183,6 +209,7 @@ export class Advisor {
         }
         const c = this.chooseVariant(older, current);
         if (c.variant) {
+          cuda12Ends(this, older, c.variant);
           this.plans.unshift(
             buildPlan(older, c.variant, this.report, hw, this.settings, {
               fresh,
@@ -214,8 +241,15 @@ export function byNewestCuda(variants: string[]): string[] {
  */
 export function defaultVariant(
   release: IRelease,
-  hw: IHardware
+  hw: IHardware,
+  live?: ILiveIndex,
+  pypi?: string
 ): string | undefined {
+  // PyPI's own answer wins: its torch wheel's CUDA requirement (cuda-toolkit==13.2.2).
+  const read = live && pypi ? pypiBuild(live, pypi, release.torch, hw) : null;
+  if (read && read !== 'cpu') {
+    return read;
+  }
   const own = release.pypi_default[hw.platform ?? ''];
   return own && own !== 'cpu' ? own : release.pypi_default['linux-x86_64'];
 }

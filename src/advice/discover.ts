@@ -4,12 +4,8 @@
  * answer the kernel fetched (file names, and core metadata for pairing).
  */
 import { msg, type IMessage } from '../report/message';
-import {
-  liveKey,
-  liveMetaKey,
-  type IIndexQuery,
-  type ILiveIndex
-} from '../report/outcome';
+import type { IIndexQuery, ILiveIndex } from '../report/outcome';
+import { liveFiles } from './files';
 import type { IHardware } from './hardware';
 import { findRelease, MATRIX, type IRelease, type PlatformKey } from './matrix';
 import { compareVersions, cudaOfVariant, parseVersion } from './versions';
@@ -65,28 +61,6 @@ export function platformTags(platform: PlatformKey | null): string[] {
   return tags[platform ?? ''] ?? [];
 }
 
-const PLATFORM_RE: { [p: string]: RegExp } = {
-  'linux-x86_64': /^(many)?linux.*_x86_64$/,
-  'linux-aarch64': /^(many)?linux.*_aarch64$/,
-  'windows-x86_64': /^win_amd64$/,
-  'macos-arm64': /^macosx_.*_(arm64|universal2)$/,
-  'macos-x86_64': /^macosx_.*_(x86_64|universal2)$/
-};
-
-/** Whether a wheel installs on this Python tag and platform. */
-export function wheelFits(
-  w: IWheel,
-  tag: string,
-  platform: PlatformKey | null
-): boolean {
-  const re = PLATFORM_RE[platform ?? ''];
-  const pyOk = w.python.split('.').some(t => t === tag || t === 'py3');
-  const platOk =
-    w.platform === 'any' ||
-    (!!re && w.platform.split('.').some(p => re.test(p)));
-  return pyOk && platOk;
-}
-
 /**
  * Stable versions of a project on an index that have a wheel of `variant`
  * for this Python and platform, newest first.
@@ -96,73 +70,30 @@ export function indexVersions(
   index: string,
   project: string,
   variant: string,
-  hw: IHardware,
-  tag: string
+  hw: IHardware
 ): string[] {
   const local = variant === 'default' ? null : variant;
   const found = new Set<string>();
-  for (const file of live[liveKey(index, project)] ?? []) {
-    const w = parseWheel(file);
-    if (w && !w.pre && w.local === local && wheelFits(w, tag, hw.platform)) {
+  // The kernel's tags and Requires-Python decide (src/advice/tags.ts).
+  for (const f of liveFiles(live, index, project) ?? []) {
+    const w = parseWheel(f.file);
+    if (
+      w &&
+      !w.pre &&
+      w.local === local &&
+      hw.kernel.fits(f.file) &&
+      hw.kernel.pythonOk(f.requiresPython)
+    ) {
       found.add(w.base);
     }
   }
   return [...found].sort((a, b) => compareVersions(b, a));
 }
 
-/** torch==X (or torch (==X), torch==X+cu130) in a Requires-Dist line. */
-function pinsTorch(req: string, torch: string): boolean {
-  const m = /^torch\s*\(?\s*==\s*([^\s,;)]+)/i.exec(req.trim());
-  return !!m && m[1].split('+')[0] === torch;
-}
-
-/** How a companion was paired with a torch found on the index. */
-interface IPairing {
-  version: string | null;
-  how: 'metadata' | 'unpinned' | 'none';
-}
-
-/**
- * The torchvision/torchaudio on `index` whose core metadata requires
- * torch==`torch`; else the newest that names no torch at all (torchaudio
- * from 2.9 on); else none.
- */
-export function pairOnIndex(
-  live: ILiveIndex,
-  index: string,
-  project: string,
-  torch: string,
-  variant: string,
-  hw: IHardware,
-  tag: string
-): IPairing {
-  const local = variant === 'default' ? null : variant;
-  let pinned: string | null = null;
-  let unpinned: string | null = null;
-  for (const file of live[liveKey(index, project)] ?? []) {
-    const w = parseWheel(file);
-    const reqs = live[liveMetaKey(index, project, file)];
-    if (!w || w.pre || w.local !== local || !Array.isArray(reqs)) {
-      continue;
-    }
-    const newer = (x: string | null) => !x || compareVersions(w.base, x) > 0;
-    if (reqs.some(r => pinsTorch(r, torch)) && newer(pinned)) {
-      pinned = w.base;
-    } else if (reqs.length === 0 && newer(unpinned)) {
-      unpinned = w.base;
-    }
-  }
-  return pinned
-    ? { version: pinned, how: 'metadata' }
-    : unpinned
-      ? { version: unpinned, how: 'unpinned' }
-      : { version: null, how: 'none' };
-}
-
 /**
  * A release entry for torch `torch` as the index serves it on `index` for
  * `variant`: the data's entry when it has one, else the template's tables
- * (arch sets, Python range) with the pairing read from the index.
+ * (arch sets, Python range); companions are paired when the plan is built.
  */
 export function releaseOnIndex(
   live: ILiveIndex,
@@ -170,8 +101,7 @@ export function releaseOnIndex(
   variant: string,
   torch: string,
   template: IRelease,
-  hw: IHardware,
-  tag: string
+  hw: IHardware
 ): { release: IRelease; notes: IMessage[] } {
   const known = findRelease(torch);
   const base = known ?? template;
@@ -188,34 +118,9 @@ export function releaseOnIndex(
     seen_on_index: true,
     discovered: !known
   };
+  // torchvision and torchaudio are paired when the plan is built
+  // (src/advice/pairing.ts), by their Requires-Dist on torch.
   const notes: IMessage[] = [];
-  for (const project of ['torchvision', 'torchaudio'] as const) {
-    const pair = pairOnIndex(live, index, project, torch, variant, hw, tag);
-    if (pair.version) {
-      release[project] = pair.version;
-      if (project === 'torchaudio') {
-        delete release.torchaudio_variants; // the index has the wheel
-      }
-      if (pair.how === 'unpinned') {
-        notes.push(
-          msg(
-            '%1 %2 names no torch version in its metadata; it is the newest on the index.',
-            project,
-            pair.version
-          )
-        );
-      }
-    } else if (!known) {
-      release[project] = '';
-      notes.push(
-        msg(
-          'No %1 on the index names torch==%2 in its core metadata (PEP 658), and the data ends before torch %2: torch is pinned without %1.',
-          project,
-          torch
-        )
-      );
-    }
-  }
   return { release, notes };
 }
 
@@ -228,24 +133,15 @@ export function newerRelease(
   index: string,
   variant: string,
   release: IRelease,
-  hw: IHardware,
-  tag: string
+  hw: IHardware
 ): { release: IRelease; notes: IMessage[] } | null {
-  const newer = indexVersions(live, index, 'torch', variant, hw, tag).filter(
+  const newer = indexVersions(live, index, 'torch', variant, hw).filter(
     v => compareVersions(v, release.torch) > 0
   );
   if (!newer.length) {
     return null;
   }
-  const found = releaseOnIndex(
-    live,
-    index,
-    variant,
-    newer[0],
-    release,
-    hw,
-    tag
-  );
+  const found = releaseOnIndex(live, index, variant, newer[0], release, hw);
   const known = !found.release.discovered;
   found.notes.unshift(
     known

@@ -3,12 +3,14 @@ import { msg, type IMessage } from '../report/message';
 import type { IProbeReport } from '../report/types';
 import { Advisor, jetsonPlan } from './advisor';
 import { DEFAULT_ADVICE_SETTINGS } from './defaults';
-import { releasesFor } from './fit';
+import { releaseBlocker, releasesFor } from './fit';
 import { readHardware } from './hardware';
 import { findRelease as findData, MATRIX } from './matrix';
 import { installedRules } from './installed';
 import { contextRules, platformRules } from './rules';
 import { indexNewer, variantDiscovery } from './indexPlans';
+import { pypiFiles } from './files';
+import { pypiIndex } from './pypi';
 import { checkIndexUrl } from './url';
 import { parseVersion } from './versions';
 import type { IAdvice, IAdviceSettings, ILiveIndex, Verdict } from './types';
@@ -122,6 +124,10 @@ function run(
   live?: ILiveIndex
 ): IAdvice {
   const hw = readHardware(report);
+  if (live) {
+    // A live PyPI answer wins over the snapshot for which releases install here.
+    hw.torchFiles = pypiFiles(live, pypiIndex(report), 'torch');
+  }
   const a = new Advisor(report, hw, settings, live);
   const torch = report.packages.torch;
   const done = (): IAdvice => {
@@ -136,7 +142,8 @@ function run(
       missing: [],
       indexNewer: newer,
       wheel: a.wheel,
-      discover: a.discover
+      discover: a.discover,
+      pypiIndex: pypiIndex(report)
     };
   };
   platformRules(a);
@@ -155,38 +162,44 @@ function run(
     ),
     hw
   );
-  if (!releases.length) {
-    a.find('unsupported-platform', {
-      id: 'python-unsupported',
-      severity: 'error',
-      message: msg(
-        'No PyTorch release in the data has wheels for Python %1 on %2.',
-        hw.python,
-        hw.platform ?? ''
-      ),
-      evidence: {
-        'python.version': report.python.version,
-        platform: hw.platform
-      }
-    });
-    return done();
-  }
   const newest = MATRIX.releases.find(
     r =>
       (r.variants[hw.platform!]?.length ?? 0) > 0 &&
       (r.seen_on_index !== false || r === installedRelease)
-  )!;
-  if (releases[0] !== newest) {
+  );
+  const blocked = newest ? releaseBlocker(newest, hw) : null;
+  const evidence = {
+    'python.version': report.python.version,
+    'python.tags.interpreter': hw.kernel.tags?.interpreter ?? report.python.tag,
+    'platform.glibc': report.platform.glibc,
+    platform: hw.platform
+  };
+  if (!releases.length) {
+    a.find('unsupported-platform', {
+      id: 'python-unsupported',
+      severity: 'error',
+      message: blocked
+        ? msg('No PyTorch release installs here: %1.', blocked)
+        : msg(
+            'No PyTorch release in the data has wheels for Python %1 on %2.',
+            hw.python,
+            hw.platform ?? ''
+          ),
+      evidence
+    });
+    return done();
+  }
+  if (newest && releases[0] !== newest) {
     a.find(null, {
       id: 'python-limits-release',
       severity: 'warning',
       message: msg(
-        'torch %1 has no wheels for Python %2; the newest release that supports it is %3.',
-        newest.torch,
-        hw.python,
+        '%1; the newest release that installs here is %2.',
+        blocked ??
+          msg('torch %1 has no wheels for Python %2', newest.torch, hw.python),
         releases[0].torch
       ),
-      evidence: { 'python.version': report.python.version }
+      evidence
     });
   }
   if (!torch && hw.jetson) {

@@ -3,6 +3,7 @@ import type { IHardware } from './hardware';
 import {
   archSet,
   driverFloor,
+  filePlatforms,
   MATRIX,
   rocmTargets,
   type IRelease,
@@ -206,16 +207,55 @@ export function variantFits(
   return { ok: true, driverOk: true, gpuOk: true, floor: null, reasons };
 }
 
-/** Releases, newest first, with wheels for this Python and platform. */
+/**
+ * Releases, newest first, with a wheel this interpreter installs: by the
+ * tags and Requires-Python of the release's files on PyPI (the snapshot),
+ * else, for a release the snapshot lacks, by its Python range.
+ */
 export function releasesFor(releases: IRelease[], hw: IHardware): IRelease[] {
   if (!hw.platform) {
     return [];
   }
-  return releases.filter(
-    r =>
-      (r.variants[hw.platform!]?.length ?? 0) > 0 &&
-      pythonInRange(hw.python, r.python.min, r.python.max)
+  const out: IRelease[] = [];
+  for (const r of releases) {
+    if ((r.variants[hw.platform!]?.length ?? 0) === 0) {
+      continue;
+    }
+    if (releaseBlocker(r, hw) === null) {
+      out.push(r);
+      continue;
+    }
+    // An earlier release of the same line may still have a wheel here
+    // (2.12.0 has cp313t wheels, 2.12.1 none).
+    const also = r.also
+      .map(v => ({ ...r, torch: v, also: [] }))
+      .find(x => releaseBlocker(x, hw) === null);
+    if (also) {
+      out.push(also);
+    }
+  }
+  return out;
+}
+
+/**
+ * Why no wheel of a release installs here (glibc, macOS, free-threaded,
+ * Requires-Python), or null when one does.
+ */
+export function releaseBlocker(
+  release: IRelease,
+  hw: IHardware
+): IMessage | null {
+  const files = hw.torchFiles.filter(
+    f =>
+      f.version === release.torch &&
+      filePlatforms(f.file).includes(hw.platform ?? '')
   );
+  if (!files.length) {
+    return pythonInRange(hw.python, release.python.min, release.python.max)
+      ? null
+      : msg('torch %1 has no wheels for Python %2', release.torch, hw.python);
+  }
+  return hw.kernel.blocker(`torch ${release.torch}`, files);
 }
 
 /** The accelerator variants of a release on this platform for this machine's GPU vendor. */

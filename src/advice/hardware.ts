@@ -1,6 +1,8 @@
 import { msg, type IMessage } from '../report/message';
 import type { IProbeReport } from '../report/types';
 import { allRocmTargets, MATRIX, type PlatformKey } from './matrix';
+import { snapshotFiles, type IIndexFile } from './snapshot';
+import { KernelTags } from './tags';
 
 /**
  * The hardware and platform facts the rules need, read from a report.
@@ -9,6 +11,10 @@ export interface IHardware {
   platform: PlatformKey | null;
   os: 'linux' | 'windows' | 'macos' | 'other';
   python: string;
+  /** The wheel tags and Python version this kernel's interpreter installs. */
+  kernel: KernelTags;
+  /** PyPI's torch files: the snapshot's, with a live answer's first when there is one. */
+  torchFiles: IIndexFile[];
   /** NVIDIA GPUs with a known compute capability, as integers (86 = 8.6). */
   nvidiaCcs: number[];
   nvidiaNames: string[];
@@ -73,6 +79,32 @@ function intelFamily(deviceId: string | null): string | null {
   return null;
 }
 
+/**
+ * Whether CUDA_VISIBLE_DEVICES hides every GPU, as CUDA reads it: the list
+ * ends at its first invalid entry, so an empty list, -1, or a first entry
+ * that is no index (below the GPU count, when known) and no GPU-/MIG- UUID
+ * leaves none. Returns the entry that hides them ('' for an empty list).
+ */
+export function cvdHides(
+  value: string | null | undefined,
+  gpuCount: number
+): string | null {
+  if (value === null || value === undefined) {
+    return null;
+  }
+  const first = value.split(',')[0].trim();
+  if (first === '') {
+    return '""';
+  }
+  if (/^(GPU|MIG)-/i.test(first)) {
+    return null;
+  }
+  if (/^\d+$/.test(first)) {
+    return gpuCount > 0 && Number(first) >= gpuCount ? first : null;
+  }
+  return first;
+}
+
 /** Read the hardware facts from a validated report. */
 export function readHardware(report: IProbeReport): IHardware {
   const nv = report.nvidia;
@@ -87,18 +119,21 @@ export function readHardware(report: IProbeReport): IHardware {
   // Only a hiding when there is something to hide: users set an empty
   // CUDA_VISIBLE_DEVICES on GPU-less machines too.
   const nvidiaPresent = driverLoaded || nv.gpus.length > 0;
-  if (
-    nvidiaPresent &&
-    cvd !== null &&
-    cvd !== undefined &&
-    (cvd.trim() === '' || cvd.trim() === '-1')
-  ) {
+  const hiddenByCvd = cvdHides(cvd, nv.gpus.length);
+  if (nvidiaPresent && hiddenByCvd) {
     hidden.push({
       field: 'nvidia.visible.CUDA_VISIBLE_DEVICES',
-      value: cvd,
-      why: msg(
-        'CUDA_VISIBLE_DEVICES is set to an empty list, so CUDA shows no GPU to this kernel'
-      )
+      value: cvd ?? null,
+      why:
+        cvd!.trim() === ''
+          ? msg(
+              'CUDA_VISIBLE_DEVICES is set to an empty list, so CUDA shows no GPU to this kernel'
+            )
+          : msg(
+              'CUDA_VISIBLE_DEVICES=%1 starts with %2, which names no GPU, so CUDA shows none to this kernel (it stops at the first invalid entry)',
+              cvd!,
+              hiddenByCvd
+            )
     });
   }
   if (nvidiaPresent && (nvd === 'void' || nvd === 'none')) {
@@ -158,6 +193,8 @@ export function readHardware(report: IProbeReport): IHardware {
     platform,
     os,
     python: report.python.version.split('.').slice(0, 2).join('.'),
+    kernel: new KernelTags(report, platform),
+    torchFiles: snapshotFiles('torch'),
     nvidiaCcs: ccs,
     nvidiaNames: nv.gpus.map(g => g.name),
     driver: nv.driver,

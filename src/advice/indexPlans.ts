@@ -13,9 +13,9 @@ import {
   parseWheel,
   platformTags,
   releaseOnIndex,
-  variantQueries,
-  wheelFits
+  variantQueries
 } from './discover';
+import { liveFiles } from './files';
 import { releasesFor, variantFits } from './fit';
 import { MATRIX, type IRelease } from './matrix';
 import { buildPlan, describeVariant, indexUrl } from './plan';
@@ -64,14 +64,7 @@ export function newerOnIndex(
   if (!a.live || !plan.indexUrl || a.settings.channel !== 'stable') {
     return null;
   }
-  const found = newerRelease(
-    a.live,
-    plan.indexUrl,
-    variant,
-    release,
-    a.hw,
-    a.report.python.tag
-  );
+  const found = newerRelease(a.live, plan.indexUrl, variant, release, a.hw);
   if (!found || !variantFits(found.release, variant, a.hw.platform!, a.hw).ok) {
     return null;
   }
@@ -99,7 +92,6 @@ export function newerVariantOnIndex(
   if (!live || !cuda || variantKind(variant) !== 'cuda' || !a.discover.length) {
     return null;
   }
-  const tag = a.report.python.tag;
   for (const v of newerCudaVariants(hw.platform)) {
     const newer = cudaOfVariant(v)!;
     if (
@@ -110,13 +102,13 @@ export function newerVariantOnIndex(
       continue;
     }
     const index = indexUrl(v, settings)!;
-    const versions = indexVersions(live, index, 'torch', v, hw, tag).filter(
+    const versions = indexVersions(live, index, 'torch', v, hw).filter(
       x => compareVersions(x, release.torch) >= 0
     );
     if (!versions.length) {
       continue;
     }
-    const found = releaseOnIndex(live, index, v, versions[0], release, hw, tag);
+    const found = releaseOnIndex(live, index, v, versions[0], release, hw);
     const fit = variantFits(found.release, v, hw.platform!, hw);
     if (!fit.ok) {
       continue;
@@ -152,16 +144,18 @@ export function indexNewer(a: Advisor): string | null {
   }
   const seen = MATRIX.releases.find(r => r.seen_on_index !== false)!.torch;
   let best: string | null = null;
-  for (const [key, files] of Object.entries(live)) {
-    if (!key.endsWith('|torch') || !files) {
+  for (const key of Object.keys(live)) {
+    if (!key.endsWith('|torch')) {
       continue;
     }
-    for (const f of files) {
-      const w = parseWheel(f);
+    const index = key.slice(0, -'|torch'.length);
+    for (const f of liveFiles(live, index, 'torch') ?? []) {
+      const w = parseWheel(f.file);
       if (
         w &&
         !w.pre &&
-        wheelFits(w, a.report.python.tag, a.hw.platform) &&
+        a.hw.kernel.fits(f.file) &&
+        a.hw.kernel.pythonOk(f.requiresPython) &&
         compareVersions(w.base, best ?? seen) > 0
       ) {
         best = w.base;

@@ -3,13 +3,14 @@
  * match, is it the right build for the hardware, and which plans fix it.
  */
 import { msg, type IMessage } from '../report/message';
-import type { IPackageBuild, IProbeReport } from '../report/types';
+import type { IPackageBuild } from '../report/types';
 import { variantFits } from './fit';
 import type { IHardware } from './hardware';
 import { findRelease, MATRIX, type IRelease } from './matrix';
 import { describeVariant } from './plan';
 import { type Advisor, jetsonPlan } from './advisor';
 import type { Verdict } from './types';
+import { trioMismatch } from './trio';
 import { compareVersions, parseVersion, variantKind } from './versions';
 
 /** Findings and plans for an installed torch. */
@@ -91,7 +92,22 @@ export function installedRules(
     }
   }
   // 2. Are torch, torchvision and torchaudio from one build?
-  const mismatch = trioMismatch(report, release, torch);
+  const trio = trioMismatch(report, torch);
+  const mismatch = trio.errors;
+  for (const note of trio.notes) {
+    a.find(null, {
+      id: 'local-tag-differs',
+      severity: 'info',
+      message: note,
+      evidence: {
+        'packages.torch.build_version': torch.build_version,
+        'packages.torchvision.build_version':
+          report.packages.torchvision?.build_version ?? null,
+        'packages.torchaudio.build_version':
+          report.packages.torchaudio?.build_version ?? null
+      }
+    });
+  }
   if (mismatch.length) {
     a.find('broken', {
       id: 'trio-mismatch',
@@ -295,51 +311,6 @@ function acceleratorBuildRules(
       }
     });
   }
-}
-
-function trioMismatch(
-  report: IProbeReport,
-  release: IRelease | null,
-  torch: IPackageBuild
-): IMessage[] {
-  const out: IMessage[] = [];
-  const tv = report.packages.torchvision;
-  const ta = report.packages.torchaudio;
-  const tvV = parseVersion(tv?.build_version);
-  if (tv && release && tvV && tvV.base !== release.torchvision) {
-    out.push(
-      msg(
-        'torchvision %1 pairs with a different torch (torch %2 needs torchvision %3)',
-        tv.build_version,
-        release.torch,
-        release.torchvision
-      )
-    );
-  }
-  const taV = parseVersion(ta?.build_version);
-  if (ta && release && taV && taV.base !== release.torchaudio) {
-    out.push(
-      msg(
-        'torchaudio %1 is not the one for torch %2 (%3)',
-        ta.build_version,
-        release.torch,
-        release.torchaudio
-      )
-    );
-  }
-  for (const other of [tv, ta]) {
-    if (other?.local && torch.local && other.local !== torch.local) {
-      out.push(
-        msg(
-          '%1 is a +%2 build, torch is +%3',
-          other === tv ? 'torchvision' : 'torchaudio',
-          other.local,
-          torch.local
-        )
-      );
-    }
-  }
-  return out;
 }
 
 /** The GPUs the kernel sees: their names (kernel text) or a phrase. */

@@ -11,6 +11,9 @@ import type {
   IPlannedPackage
 } from './types';
 import { overrideWarnings } from './overrides';
+import { companionFor } from './pairing';
+import { pytorchRelease } from './snapshot';
+import { pypiIndex } from './pypi';
 import { joinIndex, shellWord } from './url';
 import { cudaOfVariant, variantKind } from './versions';
 
@@ -91,14 +94,21 @@ export function installCell(
   report: IProbeReport,
   specs: string[],
   index: string | null,
-  nightly: boolean
+  nightly: boolean,
+  upgrade = false
 ): string | null {
   const line = installer(report);
   if (!line) {
     return null;
   }
   // Exact local pins replace any build; nightly has no pins, so it forces.
-  const flags = nightly ? ' --pre --upgrade --force-reinstall' : '';
+  // An unpinned companion that is installed would stay as it is ("already
+  // satisfied"): --upgrade lets pip choose it anew on the same index.
+  const flags = nightly
+    ? ' --pre --upgrade --force-reinstall'
+    : upgrade
+      ? ' --upgrade'
+      : '';
   const words = specs.map(shellWord).join(' ');
   return `${line}${flags} ${words}${index ? ` --index-url ${shellWord(index)}` : ''}`;
 }
@@ -112,9 +122,16 @@ export function buildPlan(
   report: IProbeReport,
   hw: IHardware,
   settings: IAdviceSettings,
-  options: { fresh: boolean; live?: ILiveIndex; title?: IMessage }
+  options: {
+    fresh: boolean;
+    live?: ILiveIndex;
+    title?: IMessage;
+    /** The PyPI (or mirror) URL the live check asked, for companions' metadata. */
+    pypi?: string | null;
+  }
 ): IPlan {
   const nightly = settings.channel === 'nightly';
+  const live = options.live;
   const index = indexUrl(variant, settings);
   const installed = report.packages;
   const managed = settings.packages.filter(isManagedPackage);
@@ -131,34 +148,51 @@ export function buildPlan(
   for (const name of names) {
     let version: string | null = null;
     if (!nightly && release) {
-      version =
-        name === 'torch'
-          ? release.torch
-          : name === 'torchvision'
-            ? release.torchvision
-            : release.torchaudio;
-      if (version === '' && release.discovered) {
-        continue; // Discovery said why (src/advice/discover.ts).
-      }
-      if (version === '') {
-        warnings.push(
-          msg(
-            'The %1 that pairs with torch %2 is not in the data: reinstall %1 afterwards with an exact pin from the same index.',
-            name,
-            release.torch
-          )
-        );
-        continue;
-      }
-      if (
-        name === 'torchaudio' &&
-        release.torchaudio_variants &&
-        !release.torchaudio_variants.includes(variant)
-      ) {
-        warnings.push(
-          msg('torchaudio has no %1 build in the data; it is left out', variant)
-        );
-        continue;
+      if (name === 'torch') {
+        version = release.torch;
+      } else {
+        const project = name as 'torchvision' | 'torchaudio';
+        const noLive =
+          !live ||
+          live[liveKey(index ?? pypiIndex(report), project)] === undefined;
+        if (
+          project === 'torchaudio' &&
+          noLive &&
+          release.torchaudio_variants &&
+          !release.torchaudio_variants.includes(variant)
+        ) {
+          warnings.push(
+            msg(
+              'torchaudio has no %1 build in the data; it is left out',
+              variant
+            )
+          );
+          continue;
+        }
+        const pypi = options.pypi ?? pypiIndex(report);
+        const where = index ?? pypi; // macOS plans install from PyPI
+        let c = companionFor(project, release, variant, hw, where, live, pypi);
+        if (c.leaveOut && c.from === 'live' && installed[project] !== null) {
+          // Installed: leaving it out would break it; pair it offline, the
+          // index check then says the plan is not confirmed.
+          warnings.push(c.note!);
+          c = companionFor(
+            project,
+            release,
+            variant,
+            hw,
+            index,
+            undefined,
+            pypi
+          );
+        }
+        if (c.note) {
+          warnings.push(c.note);
+        }
+        if (c.leaveOut) {
+          continue;
+        }
+        version = c.version;
       }
     }
     const current = installed[name as 'torch'];
@@ -173,7 +207,8 @@ export function buildPlan(
       report,
       packages.map(p => (p.version ? `${p.name}==${p.version}` : p.name)),
       index,
-      nightly
+      nightly,
+      packages.some(p => p.version === null && p.replaces !== null)
     ) ?? '';
   if (!cell) {
     warnings.push(
@@ -210,6 +245,25 @@ export function buildPlan(
     );
   }
   const kind = variantKind(variant);
+  const pt = release ? pytorchRelease(release.torch) : undefined;
+  if (
+    index &&
+    !nightly &&
+    !release?.discovered &&
+    pt &&
+    !pt.read_from_index &&
+    (!live || live[liveKey(index, 'torch')] === undefined)
+  ) {
+    // Our machines cannot read download.pytorch.org: say where the variant comes from.
+    warnings.push(
+      msg(
+        'That torch %1 has a %2 build on this index comes from release material (%3), not from reading the index; the live index check confirms it.',
+        release!.torch,
+        variant,
+        pt.source.split(';')[0]
+      )
+    );
+  }
   const dl = MATRIX.download;
   const sizeKind = kind === 'unknown' ? 'cuda' : kind;
   const downloadMb =
@@ -232,7 +286,13 @@ export function buildPlan(
       : kind === 'default'
         ? 'mps'
         : 'cuda:0';
-  const confirmedBy = confirm(packages, index, report, options.live, warnings);
+  const confirmedBy = confirm(
+    packages,
+    index ?? options.pypi ?? pypiIndex(report),
+    hw,
+    options.live,
+    warnings
+  );
   const torchVersion = packages.find(p => p.name === 'torch')?.version ?? null;
   return {
     title:
@@ -268,7 +328,7 @@ export function buildPlan(
 function confirm(
   packages: IPlannedPackage[],
   index: string | null,
-  report: IProbeReport,
+  hw: IHardware,
   live: ILiveIndex | undefined,
   warnings: IMessage[]
 ): 'live-index' | 'data' {
@@ -292,11 +352,13 @@ function confirm(
     }
     const want = `${p.name}-${(p.version ?? '').replace('+', '%2B')}`;
     const wantPlain = `${p.name}-${p.version ?? ''}`;
-    const tag = report.python.tag;
+    const tag = hw.kernel.label;
     const found = files.some(
       f =>
-        (f.startsWith(wantPlain + '-') || f.startsWith(want + '-')) &&
-        (f.includes(`-${tag}-`) || f.includes('-py3-none-'))
+        (p.version === null ||
+          f.startsWith(wantPlain + '-') ||
+          f.startsWith(want + '-')) &&
+        hw.kernel.fits(f)
     );
     if (!found) {
       all = false;

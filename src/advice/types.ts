@@ -109,6 +109,8 @@ export interface IAdvice {
   wheel?: { tag: string; platform: string[] } | null;
   /** More index queries worth asking: CUDA variants newer than the data. */
   discover?: IIndexQuery[];
+  /** The PyPI (or the user's mirror) the live check also reads. */
+  pypiIndex?: string;
 }
 
 export type { ILiveIndex } from '../report/outcome';

@@ -4,6 +4,7 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import {
   liveKey,
   liveMetaKey,
+  liveRequiresPythonKey,
   type IIndexQuery,
   type ILiveIndex,
   type IndexCheckOutcome
@@ -32,6 +33,11 @@ const SCHEMA = {
             maxItems: 100000
           },
           format: { enum: ['pep691', 'pep503', null] },
+          requires_python: {
+            type: 'array',
+            items: { type: ['string', 'null'] },
+            maxItems: 100000
+          },
           error: { type: ['string', 'null'] },
           metadata: {
             type: 'object',
@@ -121,12 +127,17 @@ export async function checkIndex(
       job.result as {
         results: (IIndexQuery & {
           files: string[] | null;
+          requires_python?: (string | null)[];
           error: string | null;
           metadata?: { [file: string]: string[] | null };
         })[];
       }
     ).results) {
       live[liveKey(res.index, res.project)] = res.files;
+      if (res.files && res.requires_python?.length === res.files.length) {
+        live[liveRequiresPythonKey(res.index, res.project)] =
+          res.requires_python.map(r => r ?? '');
+      }
       for (const [file, reqs] of Object.entries(res.metadata ?? {})) {
         live[liveMetaKey(res.index, res.project, file)] = reqs;
       }

@@ -47,8 +47,9 @@ export interface IIndexQuery {
  * Live index answer: for each index URL and project ({@link liveKey}), the
  * wheel file names found, or null when the index could not be read; and for
  * each wheel whose core metadata was read ({@link liveMetaKey}), its
- * `Requires-Dist` lines on torch (empty: it names no torch), or null when the
- * metadata file could not be read.
+ * `Requires-Dist` lines on torch and on CUDA (empty: it names neither), or
+ * null when the metadata file could not be read; and each page's
+ * Requires-Python per file ({@link liveRequiresPythonKey}).
  */
 export interface ILiveIndex {
   [indexUrlAndProject: string]: string[] | null;
@@ -64,6 +65,19 @@ export type IndexCheckOutcome =
  */
 export function liveKey(index: string | null, project: string): string {
   return `${index ?? 'pypi'}|${project}`;
+}
+
+/**
+ * The key of a project page's Requires-Python list in an {@link ILiveIndex}:
+ * one entry per file of {@link liveKey}'s list, in its order ('' when the
+ * index and the core metadata name none). PEP 691 `requires-python`, PEP 503
+ * `data-requires-python`, else the core metadata's.
+ */
+export function liveRequiresPythonKey(
+  index: string | null,
+  project: string
+): string {
+  return `${liveKey(index, project)}|@requires-python`;
 }
 
 /**

@@ -194,11 +194,11 @@ describe('the data file', () => {
     }
   });
 
-  it('pairs torchaudio 2.11.0 with every torch from 2.11 on', () => {
+  it('pairs torchaudio 2.11.1 (Requires-Dist torch>=2.11 on PyPI) with every torch from 2.11 on', () => {
     for (const r of MATRIX.releases.filter(
       x => x.torch.localeCompare('2.11', undefined, { numeric: true }) >= 0
     )) {
-      expect(r.torchaudio).toBe('2.11.0');
+      expect(r.torchaudio).toBe('2.11.1');
     }
   });
 });
@@ -209,5 +209,61 @@ describe('defaults', () => {
     expect(DEFAULT_ADVICE_SETTINGS.indexBaseUrl).toBe(
       (data as { index_base: string }).index_base
     );
+  });
+});
+
+describe('a live answer wins over the snapshot', () => {
+  const noTorch = JSON.parse(
+    fs.readFileSync(
+      path.join(__dirname, '..', 'golden', 'bases', 'real-no-torch.json'),
+      'utf-8'
+    )
+  );
+  const gpu = {
+    ...noTorch,
+    deep: null,
+    nvidia: {
+      ...noTorch.nvidia,
+      driver: '580.95.05',
+      driver_source: 'sysfs',
+      cuda_driver_max: '13.0',
+      gpus: [
+        {
+          index: 0,
+          name: 'NVIDIA GeForce RTX 4090',
+          memory_mib: 24564,
+          compute_capability: '8.9',
+          mig: null
+        }
+      ],
+      dev_nodes: ['nvidia0', 'nvidiactl', 'nvidia-uvm']
+    }
+  };
+  const W = 'torch-2.15.0-cp311-cp311-manylinux_2_28_x86_64.whl';
+  const pypi = 'https://pypi.org/simple';
+
+  it('PyPI default: the snapshot says cu132; a mirror whose 2.15.0 requires cuda-toolkit 13.0 gives cu130', () => {
+    const settings = { cudaPolicy: 'pytorch-default' as const };
+    expect(advise(gpu, settings).plans[0].variant).toBe('cu132');
+    const live = {
+      [`${pypi}|torch`]: [W],
+      [`${pypi}|torch|${W}`]: [
+        'cuda-toolkit[cudart]==13.0.3; platform_system == "Linux"'
+      ]
+    };
+    expect(advise(gpu, settings, live).plans[0].variant).toBe('cu130');
+  });
+
+  it("Requires-Python: the live page's value replaces the snapshot's", () => {
+    expect(advise(noTorch).plans[0].torch).toBe('2.15.0');
+    const live = {
+      [`${pypi}|torch`]: [W],
+      [`${pypi}|torch|@requires-python`]: ['>=3.12']
+    };
+    const advice = advise(noTorch, {}, live);
+    expect(advice.plans[0].torch).toBe('2.14.1');
+    expect(
+      advice.findings.find(f => f.id === 'python-limits-release')
+    ).toBeDefined();
   });
 });

@@ -29,6 +29,8 @@ interface ICase {
     confirmed_by?: string;
     warnings_contain?: string[];
     device?: string;
+    /** A finding's English sentence contains this text. */
+    finding_contains?: { [id: string]: string };
   };
 }
 
@@ -108,6 +110,10 @@ describe('golden advice cases', () => {
       }
       if (e.device) {
         expect(first?.expect?.device).toBe(e.device);
+      }
+      for (const [id, text] of Object.entries(e.finding_contains ?? {})) {
+        const f = advice.findings.find(x => x.id === id);
+        expect(f ? english(f.message) : `no finding ${id}`).toContain(text);
       }
       // Rules that hold in every case.
       for (const plan of advice.plans) {
