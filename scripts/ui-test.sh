@@ -44,12 +44,15 @@ if [ ! -f node_modules/.installed ] || [ package-lock.json -nt node_modules/.ins
   ../$T ui-test/npm-ci npm ci --no-audit --no-fund
   touch node_modules/.installed
 fi
-# A clean pip, as on a user's machine: only the index the cell names.
+# A clean pip, as on a user's machine: only the index the cell names. The
+# kernels' own index (PIP_INDEX_URL, which the live check reads as its second
+# source beside the PyTorch index) is the local one: tests talk only to
+# 127.0.0.1. The gateway's kernels live in a namespace with no other route.
 # The gateway suite below runs even when this one fails; the exit status
 # reports both.
 rc=0
-CI="${CI:-1}" ../$T ui-test/galata env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL -u PIP_INDEX_URL \
-  npx playwright test "$@" || rc=$?
+CI="${CI:-1}" ../$T ui-test/galata env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL \
+  PIP_INDEX_URL=http://127.0.0.1:8971/cpu/ npx playwright test "$@" || rc=$?
 
 # Kernels on another host: JupyterLab under /user/alice/, every kernel behind
 # the Jupyter Kernel Gateway of a "GPU host" in a network namespace
