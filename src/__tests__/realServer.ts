@@ -15,6 +15,10 @@ export const ENVS =
 
 // jupyter-lab must be on PATH for JupyterServer.
 process.env.PATH = `${path.join(ROOT, '.venv', 'bin')}${path.delimiter}${process.env.PATH}`;
+// The live check's second source is the kernel's own PyPI (PIP_INDEX_URL, else
+// pypi.org); the kernels of these tests talk only to 127.0.0.1, so unless a
+// test names its own, that index is a closed local port (refused at once).
+process.env.PIP_INDEX_URL ??= 'http://127.0.0.1:9/simple/';
 
 /** The Python interpreter of a test environment. */
 export function envPython(env: string): string {
