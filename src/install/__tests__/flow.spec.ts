@@ -66,6 +66,7 @@ class Model {
           report: before,
           roundTripMs: 1
         },
+        failure: null,
         advice: pinnedAdvice(before),
         probedAt: new Date(0),
         install: null,
