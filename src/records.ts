@@ -129,11 +129,10 @@ export class KernelRecords {
     if (!rec) {
       return;
     }
-    // "starting" comes from a new kernel process: a restart, even one that
-    // another tab or the REST API asked for (the server then sends no
-    // "restarting"). A fresh record has seen no process yet.
-    const starting = status === 'starting' && !rec.awaitingSession;
-    if (status === 'restarting' || status === 'autorestarting' || starting) {
+    // A restart another tab or the REST API asked for sends no
+    // "restarting": _onIopub sees its new process (whose "starting" may
+    // come after its first messages, so it is no signal of its own).
+    if (status === 'restarting' || status === 'autorestarting') {
       if (!rec.restarting) {
         rec.restarting = true;
         rec.clear();
@@ -152,8 +151,9 @@ export class KernelRecords {
   }
 
   /**
-   * A message from a kernel process never seen before is a restart: after
-   * one the record expects it, otherwise someone else restarted the kernel.
+   * A message from a kernel process never seen before (its `starting`
+   * status, or any other) is a restart: after a restart or death the record
+   * expects it, otherwise someone else restarted the kernel.
    */
   private _onIopub(
     kernel: Kernel.IKernelConnection,

@@ -13,7 +13,7 @@ import {
 import { JupyterServer } from '@jupyterlab/testing/lib/start_jupyter_server';
 
 import { TorchDoctorModel } from '../model';
-import type { IProbeRecord } from '../tokens';
+import type { IProbeRecord, IProbeState } from '../tokens';
 import { startServer } from './realServer';
 
 jest.setTimeout(180_000);
@@ -185,4 +185,132 @@ describe('per-kernel records', () => {
     );
     await close(model, ctx);
   });
+
+  it('deletes the record of a closed notebook, and never republishes it', async () => {
+    const a = await newContext('records-no-torch');
+    const b = await newContext('records-torch-cpu');
+    const model = new TorchDoctorModel({
+      autoProbe: false,
+      liveIndexCheck: false
+    });
+    model.setTarget(a);
+    await model.probe();
+    model.setTarget(b);
+    await model.probe();
+    const idA = a.session!.kernel!.id;
+    expect(model.stateOf(idA)?.outcome?.kind).toBe('report');
+    // Closing a notebook disposes its session context; the kernel lives on.
+    a.dispose();
+    expect(model.stateOf(idA)).toBeNull();
+    const published: IProbeRecord[] = [];
+    model.probed.connect((_, r) => published.push(r));
+    const readvised = new Promise<void>(resolve =>
+      model.stateChanged.connect(() => resolve())
+    );
+    model.updateSettings({ indexBaseUrl: 'https://mirror.test/whl' });
+    await readvised;
+    expect(published.map(r => r.kernelId)).toEqual([b.session!.kernel!.id]);
+    model.dispose();
+    await b.shutdown();
+    b.dispose();
+    await kernelManager.shutdown(idA);
+  });
+
+  it('deletes the old kernel’s record when the notebook changes its kernel', async () => {
+    const ctx = await newContext('records-no-torch');
+    const model = new TorchDoctorModel({ autoProbe: false });
+    model.setTarget(ctx);
+    await model.probe();
+    const old = ctx.session!.kernel!.id;
+    await ctx.changeKernel({ name: 'records-torch-cpu' });
+    const now = ctx.session!.kernel!.id;
+    expect(now).not.toBe(old);
+    expect(model.stateOf(old)).toBeNull();
+    expect(model.stateOf(now)).not.toBeNull();
+    await close(model, ctx);
+  });
+
+  it('drops the verdict when another tab or the REST API restarts the kernel', async () => {
+    const ctx = await newContext('records-no-torch');
+    const model = new TorchDoctorModel({ autoProbe: false });
+    model.setTarget(ctx);
+    expect((await model.probe())?.kind).toBe('report');
+    // Another browser tab: its own kernel manager, its own connection.
+    const elsewhere = new KernelManager();
+    const other = elsewhere.connectTo({
+      model: { id: ctx.session!.kernel!.id, name: 'records-no-torch' }
+    });
+    const cleared = waitFor(model, s => s.outcome === null);
+    await other.restart();
+    await cleared;
+    expect(model.state.phase).not.toBe('done');
+    // The record works again once the new process answers.
+    expect((await model.probe())?.kind).toBe('report');
+    other.dispose();
+    elsewhere.dispose();
+    await close(model, ctx);
+  });
+
+  it('says the kernel is gone when it is shut down elsewhere while it is probed', async () => {
+    const ctx = await newContext('records-no-torch');
+    const model = new TorchDoctorModel({ autoProbe: false });
+    model.setTarget(ctx);
+    const kernel = ctx.session!.kernel!;
+    // The probe waits behind a long cell; the kernel is culled meanwhile.
+    kernel.requestExecute({ code: 'import time; time.sleep(30)' });
+    const pending = model.probe();
+    await new Promise(r => setTimeout(r, 500));
+    const gone = waitFor(model, s => s.phase === 'gone');
+    const res = await fetch(
+      `${kernelManager.serverSettings.baseUrl}api/kernels/${kernel.id}`,
+      {
+        method: 'DELETE',
+        headers: { Authorization: `token ${kernelManager.serverSettings.token}` }
+      }
+    );
+    expect(res.status).toBe(204);
+    await gone;
+    expect(await pending).not.toEqual(
+      expect.objectContaining({ kind: 'report' })
+    );
+    expect(model.state.phase).toBe('gone');
+    expect(model.state.kernelId).toBe(kernel.id);
+    model.dispose();
+    ctx.dispose();
+  });
+
+  it('keeps the last good report when a newer probe times out on a busy kernel', async () => {
+    const ctx = await newContext('records-no-torch');
+    const model = new TorchDoctorModel({
+      autoProbe: false,
+      liveIndexCheck: false,
+      probeTimeoutMs: 3000
+    });
+    model.setTarget(ctx);
+    const good = await model.probe();
+    expect(good?.kind).toBe('report');
+    ctx.session!.kernel!.requestExecute({ code: 'import time; time.sleep(8)' });
+    const failed = await model.probe();
+    expect(failed?.kind).toBe('timeout');
+    expect(model.state.outcome).toBe(good);
+    expect(model.state.failure).toBe(failed);
+    await ctx.session!.kernel!.interrupt();
+    await close(model, ctx);
+  });
 });
+
+/** Resolve when the model's selected state passes `test`. */
+function waitFor(
+  model: TorchDoctorModel,
+  test: (s: IProbeState) => boolean
+): Promise<void> {
+  return new Promise(resolve => {
+    const check = (_: unknown, s: IProbeState) => {
+      if (test(s)) {
+        model.stateChanged.disconnect(check);
+        resolve();
+      }
+    };
+    model.stateChanged.connect(check);
+  });
+}
