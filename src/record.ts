@@ -147,11 +147,7 @@ export class KernelRecord {
 
   /** The record as the views see it. */
   state(verified: IVerifiedBuild | null): IProbeState {
-    let phase: ProbePhase = this.outcome
-      ? 'done'
-      : this.dead
-        ? 'gone'
-        : 'idle';
+    let phase: ProbePhase = this.outcome ? 'done' : this.dead ? 'gone' : 'idle';
     const inflight = [this.quick, this.deep].filter(Boolean) as IInflight[];
     if (inflight.length) {
       phase = inflight.some(i => i.phase === 'waiting') ? 'waiting' : 'probing';

@@ -12,6 +12,7 @@ import {
 } from '@jupyterlab/services';
 import { JupyterServer } from '@jupyterlab/testing/lib/start_jupyter_server';
 
+import { watching } from '../install/host';
 import { TorchDoctorModel } from '../model';
 import type { IProbeRecord, IProbeState } from '../tokens';
 import { startServer } from './realServer';
@@ -251,6 +252,27 @@ describe('per-kernel records', () => {
     await close(model, ctx);
   });
 
+  it('ends the wait for a pip cell when another tab restarts the kernel', async () => {
+    const ctx = await newContext('records-no-torch');
+    const kernel = ctx.session!.kernel!;
+    // The install cell: its reply never comes once the process is gone.
+    const cell = kernel.requestExecute({ code: 'import time; time.sleep(60)' });
+    const ran = watching(ctx, () => cell.done);
+    await new Promise(r => setTimeout(r, 500));
+    const elsewhere = new KernelManager();
+    const other = elsewhere.connectTo({
+      model: { id: kernel.id, name: 'records-no-torch' }
+    });
+    await other.restart();
+    const r = await ran;
+    expect(r.restarted).toBe(true);
+    expect(r.value).toBeNull();
+    other.dispose();
+    elsewhere.dispose();
+    await ctx.shutdown();
+    ctx.dispose();
+  });
+
   it('says the kernel is gone when it is shut down elsewhere while it is probed', async () => {
     const ctx = await newContext('records-no-torch');
     const model = new TorchDoctorModel({ autoProbe: false });
@@ -265,7 +287,9 @@ describe('per-kernel records', () => {
       `${kernelManager.serverSettings.baseUrl}api/kernels/${kernel.id}`,
       {
         method: 'DELETE',
-        headers: { Authorization: `token ${kernelManager.serverSettings.token}` }
+        headers: {
+          Authorization: `token ${kernelManager.serverSettings.token}`
+        }
       }
     );
     expect(res.status).toBe(204);

@@ -61,7 +61,11 @@ export class InstallFlow {
 
   /** Whether a kernel's install is between its click and its final state. */
   isBusy(kernelId: string | null): boolean {
-    if (!kernelId || this._inserting.has(kernelId)) {
+    if (
+      !kernelId ||
+      this._inserting.has(kernelId) ||
+      this._confirming.has(kernelId)
+    ) {
       return !!kernelId;
     }
     const p = this._pending.get(kernelId);
@@ -190,7 +194,16 @@ export class InstallFlow {
         msg('The install cell was deleted. Insert it again.')
       );
     }
-    if (!(await this._ui.confirm(p.plan, text, p.before))) {
+    // Busy from here: a second Run (palette, double click) while the dialog
+    // is open must not run pip twice.
+    this._confirming.add(id);
+    let ok = false;
+    try {
+      ok = await this._ui.confirm(p.plan, text, p.before);
+    } finally {
+      this._confirming.delete(id);
+    }
+    if (!ok) {
       return this._set(
         p,
         'cancelled',
@@ -381,6 +394,8 @@ export class InstallFlow {
   private _ui: IInstallUI;
   private _pending = new Map<string, IPending>();
   private _inserting = new Set<string>();
+  /** Kernels whose install waits on the confirm dialog. */
+  private _confirming = new Set<string>();
 }
 
 namespace Private {
