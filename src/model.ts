@@ -305,7 +305,11 @@ export class TorchDoctorModel implements ITorchDoctorModel {
     for (const rec of withReports) {
       if (rec.outcome?.kind === 'report') {
         rec.advice = advise(rec.outcome.report, this._settings);
-        rec.live = null;
+        // The shown record's running check is joined if its queries stay
+        // the same (confirmPlans below); the others' are abandoned.
+        if (rec.kernelId !== this.selected || rec.live?.phase !== 'checking') {
+          rec.dropLive();
+        }
         this._changed(rec);
         this._publish(rec);
       }

@@ -29,6 +29,8 @@ export interface ILiveCheck extends ILiveCheckState {
   outcomeSeq: number;
   settingsVersion: number;
   promise: Promise<void>;
+  /** Abandons the check's job once it is superseded. */
+  abort: AbortController;
 }
 
 /**
@@ -128,7 +130,7 @@ export class KernelRecord {
     this.outcomeSeq = Math.max(this.outcomeSeq, request.seq);
     this.at = new Date();
     this.advice = null;
-    this.live = null;
+    this.dropLive();
     return outcome;
   }
 
@@ -141,8 +143,16 @@ export class KernelRecord {
     this.failure = null;
     this.advice = null;
     this.at = null;
-    this.live = null;
+    this.dropLive();
     this.awaitingSession = true;
+  }
+
+  /** Forget the live check, abandoning it if it still runs. */
+  dropLive(): void {
+    if (this.live?.phase === 'checking') {
+      this.live.abort.abort();
+    }
+    this.live = null;
   }
 
   /** The record as the views see it. */

@@ -4,6 +4,9 @@
  * restart is dropped (and never published), and a settings change
  * re-advises every cached report without asking the kernel again.
  */
+import * as http from 'http';
+import type { AddressInfo } from 'net';
+
 import { SessionContext } from '@jupyterlab/apputils';
 import {
   KernelManager,
@@ -13,6 +16,7 @@ import {
 import { JupyterServer } from '@jupyterlab/testing/lib/start_jupyter_server';
 
 import { watching } from '../install/host';
+import * as silent from '../probe/silent';
 import { TorchDoctorModel } from '../model';
 import type { IProbeRecord, IProbeState } from '../tokens';
 import { startServer } from './realServer';
@@ -24,7 +28,51 @@ let sessionManager: SessionManager;
 let specsManager: KernelSpecManager;
 let kernelManager: KernelManager;
 
+/**
+ * A local index: `mode` says how it answers; `held` keeps the requests it
+ * has not answered yet, `requests` counts each path asked for.
+ */
+const index = {
+  mode: 'ok' as 'ok' | 'fail' | 'hold',
+  held: [] as {
+    path: string;
+    res: http.ServerResponse;
+    closed: Promise<void>;
+  }[],
+  requests: new Map<string, number>(),
+  base: ''
+};
+const indexServer = http.createServer((req, res) => {
+  const p = req.url ?? '';
+  index.requests.set(p, (index.requests.get(p) ?? 0) + 1);
+  if (index.mode === 'fail') {
+    res.writeHead(503).end('unavailable');
+  } else if (index.mode === 'hold') {
+    const closed = new Promise<void>(r => res.on('close', () => r()));
+    index.held.push({ path: p, res, closed });
+  } else {
+    answer(p, res);
+  }
+});
+
+function answer(p: string, res: http.ServerResponse): void {
+  const project = p.split('/').filter(Boolean).pop() ?? 'torch';
+  const file = `${project}-2.14.1+cpu-cp311-cp311-manylinux_2_28_x86_64.whl`;
+  res.writeHead(200, { 'Content-Type': 'text/html' });
+  res.end(`<html><body><a href="../../f/${file}">${file}</a></body></html>`);
+}
+
+/** Resolve once the index was asked for `n` paths in all. */
+async function asked(n: number): Promise<void> {
+  const total = () => [...index.requests.values()].reduce((a, b) => a + b, 0);
+  for (let i = 0; i < 300 && total() < n; i++) {
+    await new Promise(r => setTimeout(r, 100));
+  }
+}
+
 beforeAll(async () => {
+  await new Promise<void>(r => indexServer.listen(0, '127.0.0.1', r));
+  index.base = `http://127.0.0.1:${(indexServer.address() as AddressInfo).port}`;
   await startServer(server, {
     'records-torch-cpu': { env: 'torch-cpu', displayName: 'torch cpu' },
     'records-no-torch': { env: 'no-torch', displayName: 'no torch' }
@@ -41,6 +89,8 @@ afterAll(async () => {
   specsManager.dispose();
   kernelManager.dispose();
   await server.shutdown();
+  index.held.forEach(h => h.res.destroy());
+  await new Promise(r => indexServer.close(r));
 });
 
 async function newContext(spec: string): Promise<SessionContext> {
@@ -320,6 +370,98 @@ describe('per-kernel records', () => {
     expect(model.state.failure).toBe(failed);
     await ctx.session!.kernel!.interrupt();
     await close(model, ctx);
+  });
+
+  describe('live index checks', () => {
+    beforeEach(() => {
+      index.mode = 'ok';
+      index.requests.clear();
+      index.held.forEach(h => h.res.destroy());
+      index.held = [];
+    });
+
+    it('a settings edit joins the running check of the same queries', async () => {
+      const ctx = await newContext('records-no-torch');
+      const model = new TorchDoctorModel({
+        autoProbe: false,
+        indexBaseUrl: `${index.base}/whl`,
+        indexCheckTimeoutS: 20
+      });
+      model.setTarget(ctx);
+      index.mode = 'hold';
+      await model.probe(); // its plans' check starts
+      await asked(1);
+      const first = new Map(index.requests);
+      expect(first.size).toBeGreaterThan(0);
+      // The same queries: only the check's own deadline changes.
+      model.updateSettings({ indexCheckTimeoutS: 21 });
+      await new Promise(r => setTimeout(r, 2000));
+      expect(index.requests).toEqual(first);
+      index.mode = 'ok';
+      index.held.forEach(h => answer(h.path, h.res));
+      await model.confirmPlans();
+      expect(model.state.live?.phase).toBe('done');
+      expect(index.requests).toEqual(first);
+      await close(model, ctx);
+    });
+
+    it('abandons a superseded check: its job is killed, its answer never lands', async () => {
+      const ctx = await newContext('records-no-torch');
+      const model = new TorchDoctorModel({
+        autoProbe: false,
+        indexBaseUrl: `${index.base}/a`,
+        indexCheckTimeoutS: 20
+      });
+      // Each index check's deadline, with the signal that abandons it.
+      const calls = jest.spyOn(silent, 'deadline');
+      model.setTarget(ctx);
+      index.mode = 'hold';
+      await model.probe();
+      await asked(1);
+      const old = index.held[0];
+      // Another index: other queries supersede the running check.
+      model.updateSettings({ indexBaseUrl: `${index.base}/b` });
+      await old.closed; // the killed job's connection closes
+      const signals = () => calls.mock.calls.map(c => c[1]).filter(Boolean);
+      expect(signals()[0]?.aborted).toBe(true);
+      index.mode = 'ok';
+      index.held.slice(1).forEach(h => answer(h.path, h.res));
+      await model.confirmPlans();
+      expect(model.state.live?.phase).toBe('done');
+      expect(signals().length).toBe(2);
+      expect(signals()[1]?.aborted).toBe(false);
+      expect(JSON.stringify(model.state.advice)).not.toContain(
+        `${index.base}/a`
+      );
+      calls.mockRestore();
+      await close(model, ctx);
+    });
+
+    it('asks again after a failed check (Probe again, an insert)', async () => {
+      const ctx = await newContext('records-no-torch');
+      const model = new TorchDoctorModel({
+        autoProbe: false,
+        indexBaseUrl: `${index.base}/whl`
+      });
+      model.setTarget(ctx);
+      index.mode = 'fail';
+      await model.probe();
+      await model.confirmPlans();
+      expect(model.state.live?.phase).toBe('failed');
+      index.mode = 'ok';
+      await model.confirmPlans();
+      expect(model.state.live?.phase).toBe('done');
+      index.mode = 'fail';
+      await model.probe();
+      await model.confirmPlans();
+      expect(model.state.live?.phase).toBe('failed');
+      index.mode = 'ok';
+      // Probe again.
+      await model.probe();
+      await model.confirmPlans();
+      expect(model.state.live?.phase).toBe('done');
+      await close(model, ctx);
+    });
   });
 });
 
