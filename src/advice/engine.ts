@@ -9,7 +9,7 @@ import { findRelease as findData, MATRIX } from './matrix';
 import { installedRules } from './installed';
 import { contextRules, platformRules } from './rules';
 import { indexNewer, variantDiscovery } from './indexPlans';
-import { checkIndexUrl } from './url';
+import { checkIndexUrl, shellOf } from './url';
 import { parseVersion } from './versions';
 import type { IAdvice, IAdviceSettings, ILiveIndex, Verdict } from './types';
 
@@ -58,12 +58,16 @@ export function advise(
   live?: ILiveIndex
 ): IAdvice {
   const s: IAdviceSettings = { ...DEFAULT_ADVICE_SETTINGS, ...settings };
-  const urlCheck = checkIndexUrl(s.indexBaseUrl);
+  const check = checkReport(input);
+  // The rule of the kernel's shell: a Windows kernel runs cells via cmd.exe.
+  const urlCheck = checkIndexUrl(
+    s.indexBaseUrl,
+    check.ok ? shellOf(check.report) : 'posix'
+  );
   const badIndex = urlCheck.ok ? null : s.indexBaseUrl;
   if (badIndex !== null) {
     s.indexBaseUrl = DEFAULT_ADVICE_SETTINGS.indexBaseUrl;
   }
-  const check = checkReport(input);
   if (!check.ok) {
     return {
       verdict: 'unknown',
