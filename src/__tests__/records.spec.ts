@@ -353,6 +353,21 @@ describe('per-kernel records', () => {
     ctx.dispose();
   });
 
+  it('says the kernel is gone when the notebook is set to No Kernel', async () => {
+    const ctx = await newContext('records-no-torch');
+    const model = new TorchDoctorModel({ autoProbe: false });
+    model.setTarget(ctx);
+    await model.probe();
+    const id = ctx.session!.kernel!.id;
+    // What the kernel picker's "No Kernel" does.
+    await ctx.shutdown();
+    expect(ctx.session).toBeNull();
+    expect(model.state.phase).toBe('gone');
+    expect(model.stateOf(id)).toBeNull();
+    model.dispose();
+    ctx.dispose();
+  });
+
   it('keeps the last good report when a newer probe times out on a busy kernel', async () => {
     const ctx = await newContext('records-no-torch');
     const model = new TorchDoctorModel({
