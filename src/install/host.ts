@@ -113,7 +113,10 @@ export async function watching<T>(
   session.kernelChanged.connect(onKernel);
   session.disposed.connect(onKernel);
   try {
-    const value = await Promise.race([work(), seen.then(() => null)]);
+    const running = work();
+    // Once a restart ends the wait, a late rejection is nobody's business.
+    running.catch(() => undefined);
+    const value = await Promise.race([running, seen.then(() => null)]);
     return { value, restarted, error: null };
   } catch (error) {
     return { value: null, restarted, error };

@@ -212,17 +212,20 @@ test.describe('a kernel gone from the server', () => {
     const panel = await openPanel(page);
     const state = panel.locator('.jp-TorchDoctor-state');
     await expect(state).toHaveText(/^Probed at /, { timeout: 60_000 });
-    // A long cell, then Probe again: the probe waits behind it.
-    await page.notebook.setCell(0, 'code', 'import time; time.sleep(120)');
-    void page.notebook.runCell(0);
-    await page.evaluate(() =>
-      (window as any).jupyterapp.commands.execute(
-        'jupyterlab-torch-doctor:probe'
-      )
-    );
-    await expect(state).toHaveText(/Waiting for the kernel/, {
-      timeout: 30_000
+    // A long request, then Probe again: the probe waits behind it.
+    await page.evaluate(() => {
+      const app = (window as any).jupyterapp;
+      app.shell.currentWidget.sessionContext.session.kernel.requestExecute({
+        code: 'import time; time.sleep(120)'
+      });
+      void app.commands.execute('jupyterlab-torch-doctor:probe');
     });
+    await expect(state).toHaveText(
+      /Probing the kernel|Waiting for the kernel/,
+      {
+        timeout: 30_000
+      }
+    );
     const id = await page.evaluate(
       () =>
         (window as any).jupyterapp.shell.currentWidget.sessionContext.session
