@@ -158,7 +158,7 @@ test.describe('a restart from another tab or the REST API during pip', () => {
     await page.notebook.createNew('elsewhere.ipynb', {
       kernel: 'install-restart'
     });
-    const { panel, install } = await startInstall(
+    const { install } = await startInstall(
       page,
       cellFor(`${INDEX}/slow-30`),
       'install-restart'
