@@ -25,13 +25,16 @@ export async function askIndex(
   checkIndex: IHeavy['checkIndex'],
   kernel: Kernel.IKernelConnection | null,
   queries: IIndexQuery[],
-  deadlineS: number
+  deadlineS: number,
+  signal?: AbortSignal
 ): Promise<ILiveAnswer> {
   const res = kernel
-    ? await checkIndex(kernel, queries, { deadlineS }).catch(reason => ({
-        kind: 'failed' as const,
-        message: msg('The index check failed: %1', String(reason))
-      }))
+    ? await checkIndex(kernel, queries, { deadlineS, signal }).catch(
+        reason => ({
+          kind: 'failed' as const,
+          message: msg('The index check failed: %1', String(reason))
+        })
+      )
     : { kind: 'failed' as const, message: msg('The kernel is not running.') };
   if (res.kind === 'ok') {
     // Every request failed within the deadline (per-request timeouts, a
@@ -68,9 +71,11 @@ export interface IConfirmOptions {
 
 /**
  * Confirm a record's plans on the index, once per report and settings
- * version: a second call joins the check in flight. The answer lands only
- * if the record still shows the same report (no restart, no newer probe,
- * no settings change meanwhile). Never rejects.
+ * version: a second call joins the check in flight, and so does a settings
+ * change that leaves the queries as they are. A failed check is asked
+ * again (Probe again, a new selection, an insert). A check superseded by
+ * another (new queries, a newer report, a restart) is abandoned: its job is
+ * killed and its answer never lands. Never rejects.
  */
 export function confirmRecord(
   rec: KernelRecord,
@@ -84,14 +89,18 @@ export function confirmRecord(
   const queries = s.liveIndexCheck ? indexQueries(rec.advice) : [];
   const key = JSON.stringify(queries);
   const prev = rec.live;
-  if (
-    !queries.length ||
-    (prev &&
-      prev.key === key &&
-      prev.outcomeSeq === rec.outcomeSeq &&
-      prev.settingsVersion === o.version)
-  ) {
-    return prev?.promise ?? Promise.resolve();
+  const same = prev?.key === key && prev.outcomeSeq === rec.outcomeSeq;
+  if (same && prev.phase === 'checking') {
+    // Its answer is advised with the settings in force when it lands.
+    prev.settingsVersion = o.version;
+    return prev.promise;
+  }
+  if (same && prev.phase === 'done' && prev.settingsVersion === o.version) {
+    return prev.promise;
+  }
+  if (!queries.length) {
+    rec.dropLive();
+    return Promise.resolve();
   }
   const check: ILiveCheck = {
     phase: 'checking',
@@ -99,8 +108,10 @@ export function confirmRecord(
     key,
     outcomeSeq: rec.outcomeSeq,
     settingsVersion: o.version,
-    promise: Promise.resolve()
+    promise: Promise.resolve(),
+    abort: new AbortController()
   };
+  rec.dropLive();
   rec.live = check;
   const epoch = rec.epoch;
   const current = () =>
@@ -112,7 +123,8 @@ export function confirmRecord(
         checkIndex,
         rec.connection(),
         queries,
-        s.indexCheckTimeoutS
+        s.indexCheckTimeoutS,
+        check.abort.signal
       );
       if (current()) {
         check.phase = answer.failure ? 'failed' : 'done';

@@ -10,7 +10,12 @@ import type {
 } from './install/types';
 import { heavy } from './lazy';
 import { confirmRecord } from './liveCheck';
-import { KernelRecord, noKernelState, type IInflight } from './record';
+import {
+  goneKernelState,
+  KernelRecord,
+  noKernelState,
+  type IInflight
+} from './record';
 import { msg } from './report/message';
 import type { ProbeOutcome } from './report/outcome';
 import { KernelRecords } from './records';
@@ -76,7 +81,13 @@ export class TorchDoctorModel implements ITorchDoctorModel {
 
   get state(): IProbeState {
     const rec = this._selectedRecord();
-    return rec ? this._stateOf(rec) : noKernelState();
+    if (rec) {
+      return this._stateOf(rec);
+    }
+    // A notebook that had a kernel and lost it is not "no notebook".
+    const t = this._target;
+    const last = t && !t.isDisposed ? this._lastKernel.get(t) : undefined;
+    return last ? goneKernelState(last.id, last.name) : noKernelState();
   }
 
   /** Whether the model has been disposed. */
@@ -102,7 +113,7 @@ export class TorchDoctorModel implements ITorchDoctorModel {
     this._target = target;
     if (target) {
       this._records.watch(target);
-      const rec = this._records.of(target);
+      const rec = this._ofTarget(target);
       if (rec && !rec.outcome) {
         this._autoProbe(rec);
       } else if (rec) {
@@ -191,7 +202,7 @@ export class TorchDoctorModel implements ITorchDoctorModel {
     return confirmRecord(rec, {
       settings: () => this._settings,
       version: this._settingsVersion,
-      isCurrent: () => !this._isDisposed,
+      isCurrent: () => !this._isDisposed && !rec.disposed,
       changed: published => {
         this._changed(rec);
         if (published) {
@@ -259,9 +270,11 @@ export class TorchDoctorModel implements ITorchDoctorModel {
       return null;
     }
     const landed = rec.land(outcome, { deep, epoch, seq });
-    if (!landed) {
+    if (!landed || landed !== rec.outcome) {
+      // Stale, or a failure shown beside the last good report: the report,
+      // its advice and the badges stay as they were.
       this._changed(rec);
-      return null;
+      return landed;
     }
     // Advised with the settings in force now: they may have changed while
     // the probe ran.
@@ -294,7 +307,11 @@ export class TorchDoctorModel implements ITorchDoctorModel {
     for (const rec of withReports) {
       if (rec.outcome?.kind === 'report') {
         rec.advice = advise(rec.outcome.report, this._settings);
-        rec.live = null;
+        // The shown record's running check is joined if its queries stay
+        // the same (confirmPlans below); the others' are abandoned.
+        if (rec.kernelId !== this.selected || rec.live?.phase !== 'checking') {
+          rec.dropLive();
+        }
         this._changed(rec);
         this._publish(rec);
       }
@@ -350,11 +367,21 @@ export class TorchDoctorModel implements ITorchDoctorModel {
     this._changed(rec);
   }
 
+  /** The record of a session's kernel; the kernel is remembered for it. */
+  private _ofTarget(ctx: ISessionContext): KernelRecord | null {
+    const rec = this._records.of(ctx);
+    if (rec) {
+      this._lastKernel.set(ctx, { id: rec.kernelId, name: rec.kernelName });
+    }
+    return rec;
+  }
+
   private _onKernelChanged(
     ctx: ISessionContext,
     rec: KernelRecord | null
   ): void {
     if (ctx === this._target) {
+      this._ofTarget(ctx);
       if (rec && !rec.outcome) {
         this._autoProbe(rec);
       }
@@ -403,8 +430,14 @@ export class TorchDoctorModel implements ITorchDoctorModel {
     changed: rec => this._changed(rec),
     revived: rec => this._onRevived(rec),
     kernelChanged: (ctx, rec) => this._onKernelChanged(ctx, rec),
-    sessionDisposed: ctx => this._onSessionDisposed(ctx)
+    sessionDisposed: ctx => this._onSessionDisposed(ctx),
+    deleted: () => undefined
   });
+  /** The last kernel each session showed: its loss is told apart. */
+  private _lastKernel = new WeakMap<
+    ISessionContext,
+    { id: string; name: string }
+  >();
   private _verified = new Map<string, IVerifiedBuild>();
   private _verifiedStore: StoredMap<IVerifiedBuild>;
   private _stateChanged = new Signal<ITorchDoctorModel, IProbeState>(this);

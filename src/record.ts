@@ -29,6 +29,8 @@ export interface ILiveCheck extends ILiveCheckState {
   outcomeSeq: number;
   settingsVersion: number;
   promise: Promise<void>;
+  /** Abandons the check's job once it is superseded. */
+  abort: AbortController;
 }
 
 /**
@@ -63,9 +65,20 @@ export class KernelRecord {
   restarting = false;
   /** Whether the kernel was seen dead. */
   dead = false;
+  /** Set once no live session shows the kernel: the record was deleted. */
+  disposed = false;
+  /**
+   * The kernel processes seen (`header.session` of their messages): a
+   * session never seen before is a restart, whoever restarted.
+   */
+  sessions = new Set<string>();
+  /** A restart or death was seen and the next new process is expected. */
+  awaitingSession = true;
   quick: IInflight | null = null;
   deep: IInflight | null = null;
   outcome: ProbeOutcome | null = null;
+  /** A newer probe that failed while `outcome` (a report) stays shown. */
+  failure: ProbeOutcome | null = null;
   advice: IAdvice | null = null;
   at: Date | null = null;
   live: ILiveCheck | null = null;
@@ -83,11 +96,10 @@ export class KernelRecord {
 
   /**
    * Land a finished request's outcome if it is still current, and return
-   * what the record now shows; null when the outcome is stale: from before
-   * a restart (another epoch), or a quick probe older than the shown
-   * outcome. A quick probe
-   * never erases a deep result: it keeps the deep part, and a failed quick
-   * probe leaves the deep report shown.
+   * it; null when it is stale: from before a restart (another epoch), or
+   * older than the shown outcome. A quick probe never erases a deep result
+   * (it keeps the deep part), and a failure never erases a report: the
+   * report stays shown and the failure is kept beside it in `failure`.
    */
   land(
     outcome: ProbeOutcome,
@@ -97,24 +109,28 @@ export class KernelRecord {
     // A failure older than the shown outcome never replaces it.
     const older = request.seq < this.outcomeSeq;
     if (
+      this.disposed ||
       request.epoch !== this.epoch ||
       (older && (!request.deep || outcome.kind !== 'report'))
     ) {
       return null;
     }
     const shown = this.outcome;
+    if (isFailure(outcome) && shown?.kind === 'report') {
+      this.failure = outcome;
+      this.outcomeSeq = Math.max(this.outcomeSeq, request.seq);
+      return outcome;
+    }
     const shownDeep = shown?.kind === 'report' ? shown.report.deep : null;
-    if (!request.deep && shownDeep) {
-      if (outcome.kind !== 'report') {
-        return null;
-      }
+    if (!request.deep && shownDeep && outcome.kind === 'report') {
       outcome = { ...outcome, report: { ...outcome.report, deep: shownDeep } };
     }
     this.outcome = outcome;
+    this.failure = null;
     this.outcomeSeq = Math.max(this.outcomeSeq, request.seq);
     this.at = new Date();
     this.advice = null;
-    this.live = null;
+    this.dropLive();
     return outcome;
   }
 
@@ -124,14 +140,24 @@ export class KernelRecord {
     this.quick = null;
     this.deep = null;
     this.outcome = null;
+    this.failure = null;
     this.advice = null;
     this.at = null;
+    this.dropLive();
+    this.awaitingSession = true;
+  }
+
+  /** Forget the live check, abandoning it if it still runs. */
+  dropLive(): void {
+    if (this.live?.phase === 'checking') {
+      this.live.abort.abort();
+    }
     this.live = null;
   }
 
   /** The record as the views see it. */
   state(verified: IVerifiedBuild | null): IProbeState {
-    let phase: ProbePhase = this.outcome ? 'done' : 'idle';
+    let phase: ProbePhase = this.outcome ? 'done' : this.dead ? 'gone' : 'idle';
     const inflight = [this.quick, this.deep].filter(Boolean) as IInflight[];
     if (inflight.length) {
       phase = inflight.some(i => i.phase === 'waiting') ? 'waiting' : 'probing';
@@ -146,6 +172,7 @@ export class KernelRecord {
       kernelDisplayName: this.session?.kernelDisplayName ?? null,
       kernelName: this.kernelName,
       outcome,
+      failure: this.failure,
       advice: this.advice,
       probedAt: this.at,
       install: this.install,
@@ -167,6 +194,7 @@ export function noKernelState(): IProbeState {
     kernelDisplayName: null,
     kernelName: null,
     outcome: null,
+    failure: null,
     advice: null,
     probedAt: null,
     install: null,
@@ -174,4 +202,25 @@ export function noKernelState(): IProbeState {
     regression: null,
     live: null
   };
+}
+
+/**
+ * The state shown for a notebook or console whose kernel is gone from the
+ * server (culled, died, shut down elsewhere, or "No Kernel" chosen).
+ */
+export function goneKernelState(
+  kernelId: string | null,
+  kernelName: string | null
+): IProbeState {
+  return { ...noKernelState(), phase: 'gone', kernelId, kernelName };
+}
+
+/** A probe that came to nothing: timeout, dead kernel, bad output, error. */
+function isFailure(o: ProbeOutcome): boolean {
+  return (
+    o.kind === 'timeout' ||
+    o.kind === 'dead' ||
+    o.kind === 'invalid' ||
+    o.kind === 'error'
+  );
 }

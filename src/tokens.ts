@@ -18,6 +18,11 @@ import type { ProbeOutcome } from './report/outcome';
 export type ProbePhase =
   /** No notebook or console with a kernel is active. */
   | 'no-kernel'
+  /**
+   * The active notebook or console lost its kernel: culled, died, shut down
+   * elsewhere, or "No Kernel" chosen.
+   */
+  | 'gone'
   /** A kernel is known but has not been probed yet. */
   | 'idle'
   /** A probe request is in flight. */
@@ -40,6 +45,11 @@ export interface IProbeState {
   kernelName: string | null;
   /** The latest outcome for this kernel, even while a new probe runs. */
   outcome: ProbeOutcome | null;
+  /**
+   * A newer probe that failed (a timeout on a busy kernel, say) while the
+   * last good report stays in `outcome`; null otherwise.
+   */
+  failure: ProbeOutcome | null;
   /** The advice for the latest report, or null. */
   advice: IAdvice | null;
   /** When `outcome` arrived. */

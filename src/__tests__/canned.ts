@@ -63,6 +63,7 @@ export function reportState(
     kernelDisplayName: 'Python 3',
     kernelName: 'python3',
     outcome: { kind: 'report', kernelId: 'k1', report, roundTripMs: 5 },
+    failure: null,
     advice: advise(report),
     probedAt: new Date(0),
     install: null,

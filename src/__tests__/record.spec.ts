@@ -73,11 +73,12 @@ describe('KernelRecord.land', () => {
     rec.land(report(withDeep), { deep: true, epoch: 0, seq: ++rec.seq });
     const q = rec.land(report(), { deep: false, epoch: 0, seq: ++rec.seq });
     expect(q?.kind === 'report' && q.report.deep?.status).toBe('ok');
-    // A failed quick probe leaves the deep report shown.
-    expect(
-      rec.land(dead, { deep: false, epoch: 0, seq: ++rec.seq })
-    ).toBeNull();
+    // A failed quick probe leaves the deep report shown, the failure beside it.
+    expect(rec.land(dead, { deep: false, epoch: 0, seq: ++rec.seq })).toBe(
+      dead
+    );
     expect(rec.outcome?.kind).toBe('report');
+    expect(rec.failure).toBe(dead);
   });
 
   it('never lets an older failed deep check replace a newer report', () => {
@@ -86,5 +87,57 @@ describe('KernelRecord.land', () => {
     rec.land(report(), { deep: false, epoch: 0, seq: ++rec.seq });
     expect(rec.land(dead, { deep: true, epoch: 0, seq: deepSeq })).toBeNull();
     expect(rec.outcome?.kind).toBe('report');
+  });
+
+  it('keeps the last good report when a newer probe fails, and shows the failure beside it', () => {
+    const rec = new KernelRecord(kernel, session);
+    rec.land(report(), { deep: false, epoch: 0, seq: ++rec.seq });
+    const shown = rec.outcome;
+    const at = rec.at;
+    const timeout: ProbeOutcome = {
+      kind: 'timeout',
+      kernelId: 'k',
+      waitedForBusyKernel: true
+    };
+    expect(rec.land(timeout, { deep: false, epoch: 0, seq: ++rec.seq })).toBe(
+      timeout
+    );
+    let state = rec.state(null);
+    expect(state.outcome).toBe(shown);
+    expect(state.failure).toBe(timeout);
+    expect(state.probedAt).toBe(at);
+    // The next good report clears the failure.
+    rec.land(report(), { deep: false, epoch: 0, seq: ++rec.seq });
+    state = rec.state(null);
+    expect(state.failure).toBeNull();
+    // A restart forgets both.
+    rec.land(timeout, { deep: false, epoch: 0, seq: ++rec.seq });
+    rec.clear();
+    expect(rec.state(null).failure).toBeNull();
+    expect(rec.outcome).toBeNull();
+  });
+
+  it('shows a failure when there is no report to keep', () => {
+    const rec = new KernelRecord(kernel, session);
+    expect(rec.land(dead, { deep: false, epoch: 0, seq: ++rec.seq })).toBe(
+      dead
+    );
+    expect(rec.outcome).toBe(dead);
+    expect(rec.failure).toBeNull();
+  });
+
+  it('lands nothing once deleted', () => {
+    const rec = new KernelRecord(kernel, session);
+    const seq = ++rec.seq;
+    rec.disposed = true;
+    expect(rec.land(report(), { deep: false, epoch: 0, seq })).toBeNull();
+    expect(rec.outcome).toBeNull();
+  });
+
+  it('says a dead kernel is gone', () => {
+    const rec = new KernelRecord(kernel, session);
+    rec.dead = true;
+    rec.clear();
+    expect(rec.state(null).phase).toBe('gone');
   });
 });

@@ -4,6 +4,9 @@
  * restart is dropped (and never published), and a settings change
  * re-advises every cached report without asking the kernel again.
  */
+import * as http from 'http';
+import type { AddressInfo } from 'net';
+
 import { SessionContext } from '@jupyterlab/apputils';
 import {
   KernelManager,
@@ -12,8 +15,10 @@ import {
 } from '@jupyterlab/services';
 import { JupyterServer } from '@jupyterlab/testing/lib/start_jupyter_server';
 
+import { watching } from '../install/host';
+import * as silent from '../probe/silent';
 import { TorchDoctorModel } from '../model';
-import type { IProbeRecord } from '../tokens';
+import type { IProbeRecord, IProbeState } from '../tokens';
 import { startServer } from './realServer';
 
 jest.setTimeout(180_000);
@@ -23,7 +28,51 @@ let sessionManager: SessionManager;
 let specsManager: KernelSpecManager;
 let kernelManager: KernelManager;
 
+/**
+ * A local index: `mode` says how it answers; `held` keeps the requests it
+ * has not answered yet, `requests` counts each path asked for.
+ */
+const index = {
+  mode: 'ok' as 'ok' | 'fail' | 'hold',
+  held: [] as {
+    path: string;
+    res: http.ServerResponse;
+    closed: Promise<void>;
+  }[],
+  requests: new Map<string, number>(),
+  base: ''
+};
+const indexServer = http.createServer((req, res) => {
+  const p = req.url ?? '';
+  index.requests.set(p, (index.requests.get(p) ?? 0) + 1);
+  if (index.mode === 'fail') {
+    res.writeHead(503).end('unavailable');
+  } else if (index.mode === 'hold') {
+    const closed = new Promise<void>(r => res.on('close', () => r()));
+    index.held.push({ path: p, res, closed });
+  } else {
+    answer(p, res);
+  }
+});
+
+function answer(p: string, res: http.ServerResponse): void {
+  const project = p.split('/').filter(Boolean).pop() ?? 'torch';
+  const file = `${project}-2.14.1+cpu-cp311-cp311-manylinux_2_28_x86_64.whl`;
+  res.writeHead(200, { 'Content-Type': 'text/html' });
+  res.end(`<html><body><a href="../../f/${file}">${file}</a></body></html>`);
+}
+
+/** Resolve once the index was asked for `n` paths in all. */
+async function asked(n: number): Promise<void> {
+  const total = () => [...index.requests.values()].reduce((a, b) => a + b, 0);
+  for (let i = 0; i < 300 && total() < n; i++) {
+    await new Promise(r => setTimeout(r, 100));
+  }
+}
+
 beforeAll(async () => {
+  await new Promise<void>(r => indexServer.listen(0, '127.0.0.1', r));
+  index.base = `http://127.0.0.1:${(indexServer.address() as AddressInfo).port}`;
   await startServer(server, {
     'records-torch-cpu': { env: 'torch-cpu', displayName: 'torch cpu' },
     'records-no-torch': { env: 'no-torch', displayName: 'no torch' }
@@ -40,6 +89,8 @@ afterAll(async () => {
   specsManager.dispose();
   kernelManager.dispose();
   await server.shutdown();
+  index.held.forEach(h => h.res.destroy());
+  await new Promise(r => indexServer.close(r));
 });
 
 async function newContext(spec: string): Promise<SessionContext> {
@@ -185,4 +236,262 @@ describe('per-kernel records', () => {
     );
     await close(model, ctx);
   });
+
+  it('deletes the record of a closed notebook, and never republishes it', async () => {
+    const a = await newContext('records-no-torch');
+    const b = await newContext('records-torch-cpu');
+    const model = new TorchDoctorModel({
+      autoProbe: false,
+      liveIndexCheck: false
+    });
+    model.setTarget(a);
+    await model.probe();
+    model.setTarget(b);
+    await model.probe();
+    const idA = a.session!.kernel!.id;
+    expect(model.stateOf(idA)?.outcome?.kind).toBe('report');
+    // Closing a notebook disposes its session context; the kernel lives on.
+    a.dispose();
+    expect(model.stateOf(idA)).toBeNull();
+    const published: IProbeRecord[] = [];
+    model.probed.connect((_, r) => published.push(r));
+    const readvised = new Promise<void>(resolve =>
+      model.stateChanged.connect(() => resolve())
+    );
+    model.updateSettings({ indexBaseUrl: 'https://mirror.test/whl' });
+    await readvised;
+    expect(published.map(r => r.kernelId)).toEqual([b.session!.kernel!.id]);
+    model.dispose();
+    await b.shutdown();
+    b.dispose();
+    await kernelManager.shutdown(idA);
+  });
+
+  it('deletes the old kernel’s record when the notebook changes its kernel', async () => {
+    const ctx = await newContext('records-no-torch');
+    const model = new TorchDoctorModel({ autoProbe: false });
+    model.setTarget(ctx);
+    await model.probe();
+    const old = ctx.session!.kernel!.id;
+    await ctx.changeKernel({ name: 'records-torch-cpu' });
+    const now = ctx.session!.kernel!.id;
+    expect(now).not.toBe(old);
+    expect(model.stateOf(old)).toBeNull();
+    expect(model.stateOf(now)).not.toBeNull();
+    await close(model, ctx);
+  });
+
+  it('drops the verdict when another tab or the REST API restarts the kernel', async () => {
+    const ctx = await newContext('records-no-torch');
+    const model = new TorchDoctorModel({ autoProbe: false });
+    model.setTarget(ctx);
+    expect((await model.probe())?.kind).toBe('report');
+    // Another browser tab: its own kernel manager, its own connection.
+    const elsewhere = new KernelManager();
+    const other = elsewhere.connectTo({
+      model: { id: ctx.session!.kernel!.id, name: 'records-no-torch' }
+    });
+    const cleared = waitFor(model, s => s.outcome === null);
+    await other.restart();
+    await cleared;
+    expect(model.state.phase).not.toBe('done');
+    // The record works again once the new process answers.
+    expect((await model.probe())?.kind).toBe('report');
+    other.dispose();
+    elsewhere.dispose();
+    await close(model, ctx);
+  });
+
+  it('ends the wait for a pip cell when another tab restarts the kernel', async () => {
+    const ctx = await newContext('records-no-torch');
+    const kernel = ctx.session!.kernel!;
+    // The install cell: its reply never comes once the process is gone.
+    const cell = kernel.requestExecute({ code: 'import time; time.sleep(60)' });
+    const ran = watching(ctx, () => cell.done);
+    await new Promise(r => setTimeout(r, 500));
+    const elsewhere = new KernelManager();
+    const other = elsewhere.connectTo({
+      model: { id: kernel.id, name: 'records-no-torch' }
+    });
+    await other.restart();
+    const r = await ran;
+    expect(r.restarted).toBe(true);
+    expect(r.value).toBeNull();
+    other.dispose();
+    elsewhere.dispose();
+    await ctx.shutdown();
+    ctx.dispose();
+  });
+
+  it('says the kernel is gone when it is shut down elsewhere while it is probed', async () => {
+    const ctx = await newContext('records-no-torch');
+    const model = new TorchDoctorModel({ autoProbe: false });
+    model.setTarget(ctx);
+    const kernel = ctx.session!.kernel!;
+    // The probe waits behind a long cell; the kernel is culled meanwhile.
+    kernel.requestExecute({ code: 'import time; time.sleep(30)' });
+    const pending = model.probe();
+    await new Promise(r => setTimeout(r, 500));
+    const gone = waitFor(model, s => s.phase === 'gone');
+    const res = await fetch(
+      `${kernelManager.serverSettings.baseUrl}api/kernels/${kernel.id}`,
+      {
+        method: 'DELETE',
+        headers: {
+          Authorization: `token ${kernelManager.serverSettings.token}`
+        }
+      }
+    );
+    expect(res.status).toBe(204);
+    await gone;
+    expect(await pending).not.toEqual(
+      expect.objectContaining({ kind: 'report' })
+    );
+    expect(model.state.phase).toBe('gone');
+    expect(model.state.kernelId).toBe(kernel.id);
+    model.dispose();
+    ctx.dispose();
+  });
+
+  it('says the kernel is gone when the notebook is set to No Kernel', async () => {
+    const ctx = await newContext('records-no-torch');
+    const model = new TorchDoctorModel({ autoProbe: false });
+    model.setTarget(ctx);
+    await model.probe();
+    const id = ctx.session!.kernel!.id;
+    // What the kernel picker's "No Kernel" does.
+    await ctx.shutdown();
+    expect(ctx.session).toBeNull();
+    expect(model.state.phase).toBe('gone');
+    expect(model.stateOf(id)).toBeNull();
+    model.dispose();
+    ctx.dispose();
+  });
+
+  it('keeps the last good report when a newer probe times out on a busy kernel', async () => {
+    const ctx = await newContext('records-no-torch');
+    const model = new TorchDoctorModel({
+      autoProbe: false,
+      liveIndexCheck: false,
+      probeTimeoutMs: 3000
+    });
+    model.setTarget(ctx);
+    const good = await model.probe();
+    expect(good?.kind).toBe('report');
+    ctx.session!.kernel!.requestExecute({ code: 'import time; time.sleep(8)' });
+    const failed = await model.probe();
+    expect(failed?.kind).toBe('timeout');
+    expect(model.state.outcome).toBe(good);
+    expect(model.state.failure).toBe(failed);
+    await ctx.session!.kernel!.interrupt();
+    await close(model, ctx);
+  });
+
+  describe('live index checks', () => {
+    beforeEach(() => {
+      index.mode = 'ok';
+      index.requests.clear();
+      index.held.forEach(h => h.res.destroy());
+      index.held = [];
+    });
+
+    it('a settings edit joins the running check of the same queries', async () => {
+      const ctx = await newContext('records-no-torch');
+      const model = new TorchDoctorModel({
+        autoProbe: false,
+        indexBaseUrl: `${index.base}/whl`,
+        indexCheckTimeoutS: 20
+      });
+      model.setTarget(ctx);
+      index.mode = 'hold';
+      await model.probe(); // its plans' check starts
+      await asked(1);
+      const first = new Map(index.requests);
+      expect(first.size).toBeGreaterThan(0);
+      // The same queries: only the check's own deadline changes.
+      model.updateSettings({ indexCheckTimeoutS: 21 });
+      await new Promise(r => setTimeout(r, 2000));
+      expect(index.requests).toEqual(first);
+      index.mode = 'ok';
+      index.held.forEach(h => answer(h.path, h.res));
+      await model.confirmPlans();
+      expect(model.state.live?.phase).toBe('done');
+      expect(index.requests).toEqual(first);
+      await close(model, ctx);
+    });
+
+    it('abandons a superseded check: its job is killed, its answer never lands', async () => {
+      const ctx = await newContext('records-no-torch');
+      const model = new TorchDoctorModel({
+        autoProbe: false,
+        indexBaseUrl: `${index.base}/a`,
+        indexCheckTimeoutS: 20
+      });
+      // Each index check's deadline, with the signal that abandons it.
+      const calls = jest.spyOn(silent, 'deadline');
+      model.setTarget(ctx);
+      index.mode = 'hold';
+      await model.probe();
+      await asked(1);
+      const old = index.held[0];
+      // Another index: other queries supersede the running check.
+      model.updateSettings({ indexBaseUrl: `${index.base}/b` });
+      await old.closed; // the killed job's connection closes
+      const signals = () => calls.mock.calls.map(c => c[1]).filter(Boolean);
+      expect(signals()[0]?.aborted).toBe(true);
+      index.mode = 'ok';
+      index.held.slice(1).forEach(h => answer(h.path, h.res));
+      await model.confirmPlans();
+      expect(model.state.live?.phase).toBe('done');
+      expect(signals().length).toBe(2);
+      expect(signals()[1]?.aborted).toBe(false);
+      expect(JSON.stringify(model.state.advice)).not.toContain(
+        `${index.base}/a`
+      );
+      calls.mockRestore();
+      await close(model, ctx);
+    });
+
+    it('asks again after a failed check (Probe again, an insert)', async () => {
+      const ctx = await newContext('records-no-torch');
+      const model = new TorchDoctorModel({
+        autoProbe: false,
+        indexBaseUrl: `${index.base}/whl`
+      });
+      model.setTarget(ctx);
+      index.mode = 'fail';
+      await model.probe();
+      await model.confirmPlans();
+      expect(model.state.live?.phase).toBe('failed');
+      index.mode = 'ok';
+      await model.confirmPlans();
+      expect(model.state.live?.phase).toBe('done');
+      index.mode = 'fail';
+      await model.probe();
+      await model.confirmPlans();
+      expect(model.state.live?.phase).toBe('failed');
+      index.mode = 'ok';
+      // Probe again.
+      await model.probe();
+      await model.confirmPlans();
+      expect(model.state.live?.phase).toBe('done');
+      await close(model, ctx);
+    });
+  });
 });
+
+/** Resolve when the model's selected state passes `test`. */
+function waitFor(
+  model: TorchDoctorModel,
+  test: (s: IProbeState) => boolean
+): Promise<void> {
+  return new Promise(resolve => {
+    const check = (_: unknown, s: IProbeState) => {
+      if (test(s)) {
+        model.stateChanged.disconnect(check);
+        resolve();
+      }
+    };
+    model.stateChanged.connect(check);
+  });
+}

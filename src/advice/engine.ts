@@ -11,7 +11,7 @@ import { contextRules, platformRules } from './rules';
 import { indexNewer, variantDiscovery } from './indexPlans';
 import { pypiFiles } from './files';
 import { pypiIndex } from './pypi';
-import { checkIndexUrl } from './url';
+import { checkIndexUrl, shellOf } from './url';
 import { parseVersion } from './versions';
 import type { IAdvice, IAdviceSettings, ILiveIndex, Verdict } from './types';
 
@@ -60,12 +60,16 @@ export function advise(
   live?: ILiveIndex
 ): IAdvice {
   const s: IAdviceSettings = { ...DEFAULT_ADVICE_SETTINGS, ...settings };
-  const urlCheck = checkIndexUrl(s.indexBaseUrl);
+  const check = checkReport(input);
+  // The rule of the kernel's shell: a Windows kernel runs cells via cmd.exe.
+  const urlCheck = checkIndexUrl(
+    s.indexBaseUrl,
+    check.ok ? shellOf(check.report) : 'posix'
+  );
   const badIndex = urlCheck.ok ? null : s.indexBaseUrl;
   if (badIndex !== null) {
     s.indexBaseUrl = DEFAULT_ADVICE_SETTINGS.indexBaseUrl;
   }
-  const check = checkReport(input);
   if (!check.ok) {
     return {
       verdict: 'unknown',

@@ -14,7 +14,7 @@ import { overrideWarnings } from './overrides';
 import { companionFor } from './pairing';
 import { pytorchRelease } from './snapshot';
 import { pypiIndex } from './pypi';
-import { joinIndex, shellWord } from './url';
+import { joinIndex, shellOf, shellPath, shellWord } from './url';
 import { cudaOfVariant, variantKind } from './versions';
 
 /** Packages whose builds are tied to one torch and CUDA: a new torch breaks them. */
@@ -64,31 +64,27 @@ function pin(name: string, version: string, variant: string): string {
   return variant === 'default' ? `${version}` : `${version}+${variant}`;
 }
 
-/** The shell word for a path, quoted only when it needs it. */
-function quote(path: string): string {
-  return /^[\w@%+=:,./-]+$/.test(path)
-    ? path
-    : `"${path.replace(/(["\\$`])/g, '\\$1')}"`;
-}
-
 /**
- * The installer line: %pip normally; uv when the environment has no pip.
+ * The installer line: %pip normally; uv when the environment has no pip
+ * (null when uv's or Python's path cannot be written safely in a `!` line).
  */
 function installer(report: IProbeReport): string | null {
   if (report.environment.pip_available) {
     return '%pip install';
   }
-  if (report.environment.uv_path) {
-    return `!${quote(report.environment.uv_path)} pip install --python ${quote(report.python.executable)}`;
-  }
-  return null;
+  const shell = shellOf(report);
+  const uv = report.environment.uv_path
+    ? shellPath(report.environment.uv_path, shell)
+    : null;
+  const python = shellPath(report.python.executable, shell);
+  return uv && python ? `!${uv} pip install --python ${python}` : null;
 }
 
 /**
  * The text of an install cell: the installer line, exact pins and the
  * index, quoted so that neither IPython nor the shell interprets them.
  * Null when the environment has neither pip nor uv. The index must have
- * passed checkIndexUrl (src/advice/url.ts).
+ * passed checkIndexUrl (src/advice/url.ts) for the kernel's shell.
  */
 export function installCell(
   report: IProbeReport,
@@ -109,8 +105,9 @@ export function installCell(
     : upgrade
       ? ' --upgrade'
       : '';
-  const words = specs.map(shellWord).join(' ');
-  return `${line}${flags} ${words}${index ? ` --index-url ${shellWord(index)}` : ''}`;
+  const shell = shellOf(report);
+  const words = specs.map(w => shellWord(w, shell)).join(' ');
+  return `${line}${flags} ${words}${index ? ` --index-url ${shellWord(index, shell)}` : ''}`;
 }
 
 /**
@@ -212,9 +209,15 @@ export function buildPlan(
     ) ?? '';
   if (!cell) {
     warnings.push(
-      msg(
-        'This environment has neither pip nor uv: install pip first (python -m ensurepip).'
-      )
+      report.environment.uv_path
+        ? msg(
+            'The paths of uv or Python cannot be written safely in a notebook cell (%1, %2): install pip into this environment (python -m ensurepip).',
+            report.environment.uv_path,
+            report.python.executable
+          )
+        : msg(
+            'This environment has neither pip nor uv: install pip first (python -m ensurepip).'
+          )
     );
   }
   if (report.environment.conda) {

@@ -1,8 +1,12 @@
 /**
- * Index URLs that are safe to put in a notebook cell. A `%pip` or `!` line is
- * expanded by IPython (`{expr}`, `$name`) and then handed to a shell, so the
- * URL is parsed as a URL, limited to URL-safe characters that neither of them
- * interprets inside single quotes, and quoted.
+ * Index URLs and paths that are safe to put in a notebook cell. A `%pip` or
+ * `!` line is expanded by IPython (`{expr}`, `$name`) and then handed to a
+ * shell: /bin/sh on POSIX kernels, cmd.exe on Windows kernels, where single
+ * quotes do not quote and `%VAR%` (and `!VAR!`) expand even inside double
+ * quotes. So a URL is parsed as a URL, limited to URL-safe characters that
+ * neither interprets inside the quotes of the kernel's shell, and quoted for
+ * that shell. The settings schema holds the rule for every shell; a Windows
+ * kernel adds {@link CMD_EXPANDS}.
  */
 import { msg, type IMessage } from '../report/message';
 
@@ -18,12 +22,36 @@ export const URL_SAFE = /^[A-Za-z0-9._~:/?[\]@&+,=%-]+$/;
 export const SCHEMA_PATTERN =
   '^(https?|file)://([A-Za-z0-9._~:/?\\[\\]@&+,=-]|%[0-9A-Fa-f]{2})+$';
 
+/**
+ * The shell a kernel's `%pip` and `!` lines run through: cmd.exe on
+ * Windows, /bin/sh elsewhere.
+ */
+export type Shell = 'posix' | 'cmd';
+
+/** The shell of a kernel, from its report's `platform.system`. */
+export function shellOf(report: { platform: { system: string } }): Shell {
+  return report.platform.system === 'Windows' ? 'cmd' : 'posix';
+}
+
+/**
+ * What cmd.exe expands even inside double quotes (`%VAR%`, and `!VAR!` with
+ * delayed expansion): refused in a URL or path for a Windows kernel.
+ */
+export const CMD_EXPANDS = /[%!]/g;
+
 /** An index URL that passed {@link checkIndexUrl}, or why it did not. */
 export type IndexUrlCheck =
   { ok: true; url: string } | { ok: false; why: IMessage };
 
-/** Whether `text` is an http, https or file URL made only of safe characters. */
-export function checkIndexUrl(text: string): IndexUrlCheck {
+/**
+ * Whether `text` is an http, https or file URL made only of characters that
+ * are safe in a cell run through `shell` (POSIX by default: the rule the
+ * settings schema applies to every kernel).
+ */
+export function checkIndexUrl(
+  text: string,
+  shell: Shell = 'posix'
+): IndexUrlCheck {
   const bad = [...new Set(text.replace(/[A-Za-z0-9._~:/?[\]@&+,=%-]/g, ''))];
   if (bad.length) {
     return {
@@ -52,6 +80,15 @@ export function checkIndexUrl(text: string): IndexUrlCheck {
       why: msg('it has a % that is not an escape such as %20')
     };
   }
+  if (shell === 'cmd' && text.match(CMD_EXPANDS)) {
+    return {
+      ok: false,
+      why: msg(
+        'it contains %1, which cmd.exe on a Windows kernel expands even in quotes (use a URL without percent-escapes)',
+        [...new Set(text.match(CMD_EXPANDS))].join(' ')
+      )
+    };
+  }
   return { ok: true, url: text };
 }
 
@@ -66,9 +103,55 @@ export function joinIndex(base: string, segment: string): string {
 }
 
 /**
- * One shell word: as is when plain, else in single quotes. Callers pass only
- * URL-safe text (no quote, `$`, `{`), so the quotes cannot be broken out of.
+ * One shell word: as is when plain, else quoted for `shell`: single quotes
+ * for /bin/sh, double quotes for cmd.exe (where `& | ^ < >` are then
+ * literal). Callers pass only text that passed {@link checkIndexUrl} for
+ * that shell (no quote, `$`, `{`; for cmd.exe no `%` or `!`), so the quotes
+ * cannot be broken out of.
  */
-export function shellWord(text: string): string {
-  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text}'`;
+export function shellWord(text: string, shell: Shell = 'posix'): string {
+  if (
+    /^[\w@+=:,./-]+$/.test(text) ||
+    (shell === 'posix' && /^[\w@%+=:,./-]+$/.test(text))
+  ) {
+    return text;
+  }
+  return shell === 'cmd' ? `"${text}"` : `'${text}'`;
+}
+
+/**
+ * A path as one word of a `!` line for `shell`, or null when it cannot be
+ * written safely. IPython expands `{expr}` and `$name` in the line before
+ * the shell sees it (its `var_expand`), so `{`, `}` are doubled and a `$`
+ * before a name is doubled; the shell's own quoting comes first: double
+ * quotes with `\ " $ \`` escaped for /bin/sh, double quotes for cmd.exe
+ * (which refuses `"`, `%`, `!`). A path with a single quote and a `$` is
+ * refused: IPython leaves a `$name` inside single quotes alone, so its
+ * escape would depend on the quotes around it.
+ */
+export function shellPath(path: string, shell: Shell): string | null {
+  if (!path || /[\r\n\0]/.test(path) || (/'/.test(path) && /\$/.test(path))) {
+    return null;
+  }
+  let word: string;
+  if (shell === 'cmd') {
+    if (/["%!]/.test(path)) {
+      return null;
+    }
+    word = /^[\w@+=:,./\\-]+$/.test(path) ? path : `"${path}"`;
+  } else {
+    word = /^[\w@%+=:,./-]+$/.test(path)
+      ? path
+      : `"${path.replace(/(["\\$`])/g, '\\$1')}"`;
+  }
+  return ipythonEscape(word);
+}
+
+/**
+ * Text that IPython's `var_expand` gives back unchanged: `{` and `}`
+ * doubled, `$` doubled before a name (IPython leaves a `$` before anything
+ * else alone, and turns `$$name` into `$name`).
+ */
+export function ipythonEscape(text: string): string {
+  return text.replace(/[{}]/g, c => c + c).replace(/\$(?=[\w.])/g, '$$$$');
 }

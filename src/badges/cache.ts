@@ -10,7 +10,7 @@ import { badgeOf, isBadge, type IBadge } from './badge';
 const KEY = 'jupyterlab-torch-doctor:badges';
 
 /**
- * The latest badge of each kernelspec, from any probe anywhere (panel,
+ * The newest badge of each kernelspec, from any probe anywhere (panel,
  * install, verification, "Probe all kernels"), kept in IStateDB.
  */
 export class BadgeCache {
@@ -47,6 +47,12 @@ export class BadgeCache {
   }
 
   private _onProbed(_: ITorchDoctorModel, record: IProbeRecord): void {
+    // The newest probe wins, whatever order the records arrive in (a
+    // re-advised older report of a closed kernel, say).
+    const shown = this._badges.get(record.kernelName)?.at;
+    if (shown && Date.parse(shown) > record.at.getTime()) {
+      return;
+    }
     this._badges.set(record.kernelName, badgeOf(record, this._trans));
     this._changed.emit(record.kernelName);
     this._store.save(this._badges);

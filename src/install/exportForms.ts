@@ -5,6 +5,7 @@
  */
 import { indexUrl } from '../advice/plan';
 import type { IAdviceSettings } from '../advice/types';
+import { checkIndexUrl } from '../advice/url';
 import { msg, type IMessage } from '../report/message';
 import { MANAGED_PACKAGES } from '../report/packages';
 import type { IProbeState } from '../tokens';
@@ -25,8 +26,15 @@ export interface IExportBuild {
 /** The three forms. */
 export type ExportForm = 'pip' | 'uv' | 'conda';
 
-/** A URL that is safe to write into any of the forms as is. */
-const URL = /^(https?|file):\/\/[^\s"'#<>\\]+$/;
+/**
+ * The index URL of an install cell's `--index-url`: bare, or in the single
+ * (POSIX) or double (cmd.exe) quotes the cell wrote it in; undefined when
+ * the cell names none.
+ */
+export function cellIndexUrl(cell: string): string | undefined {
+  const m = /--index-url(?:\s+|=)(?:'([^']*)'|"([^"]*)"|([^\s'"]+))/.exec(cell);
+  return m ? (m[1] ?? m[2] ?? m[3]) : undefined;
+}
 
 /**
  * The build of a kernel to export: a verified build (with the index its
@@ -52,10 +60,12 @@ export function exportBuild(
   );
   const variant = torch.build_version.split('+')[1] ?? 'default';
   const fromCell = verified
-    ? /--index-url\s+(\S+)/.exec(state?.install?.ranCell ?? '')?.[1]
+    ? cellIndexUrl(state?.install?.ranCell ?? '')
     : undefined;
   const url = fromCell ?? indexUrl(variant, settings);
-  if (!pins.every(validPin) || (url !== null && !URL.test(url))) {
+  // The rule the cells follow: the forms are read by pip, uv and conda, and
+  // copied into shells.
+  if (!pins.every(validPin) || (url !== null && !checkIndexUrl(url).ok)) {
     return msg('The build’s versions or index cannot be written safely.');
   }
   const [major, minor] = report.python.version.split('.');

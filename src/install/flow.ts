@@ -80,7 +80,11 @@ export class InstallFlow {
 
   /** Whether a kernel's install is between its click and its final state. */
   isBusy(kernelId: string | null): boolean {
-    if (!kernelId || this._inserting.has(kernelId)) {
+    if (
+      !kernelId ||
+      this._inserting.has(kernelId) ||
+      this._confirming.has(kernelId)
+    ) {
       return !!kernelId;
     }
     const p = this._pending.get(kernelId);
@@ -215,10 +219,22 @@ export class InstallFlow {
       kernel && sameCell(text, p.plan.cell)
         ? (this._ui.preview?.(kernel, p.plan, p.before) ?? null)
         : null;
-    const confirmed = await this._ui
-      .confirm(p.plan, text, p.before, preview?.result ?? null)
-      .finally(() => preview?.stop());
-    if (!confirmed) {
+    // Busy from here: a second Run (palette, double click) while the dialog
+    // is open must not run pip twice.
+    this._confirming.add(id);
+    let ok = false;
+    try {
+      ok = await this._ui.confirm(
+        p.plan,
+        text,
+        p.before,
+        preview?.result ?? null
+      );
+    } finally {
+      this._confirming.delete(id);
+      preview?.stop();
+    }
+    if (!ok) {
       return this._set(
         p,
         'cancelled',
@@ -409,6 +425,8 @@ export class InstallFlow {
   private _ui: IInstallUI;
   private _pending = new Map<string, IPending>();
   private _inserting = new Set<string>();
+  /** Kernels whose install waits on the confirm dialog. */
+  private _confirming = new Set<string>();
 }
 
 namespace Private {

@@ -10,6 +10,7 @@ import type {
   ISessionContextDialogs
 } from '@jupyterlab/apputils';
 import { CodeCell } from '@jupyterlab/cells';
+import type { KernelMessage } from '@jupyterlab/services';
 import type { ConsolePanel, IConsoleTracker } from '@jupyterlab/console';
 import {
   NotebookActions,
@@ -75,26 +76,55 @@ export function hostFor(
 }
 
 /**
- * Follow the kernel's status while `work` runs: a restart or death during
- * it is an interruption. The connection is released on every path.
+ * Follow the kernel while `work` runs: a restart or death during it is an
+ * interruption, and ends the wait at once. A restart asked for elsewhere
+ * (another tab, the REST API) sends no "restarting" and the cell's reply
+ * never comes: a message from a new kernel process (`header.session`)
+ * gives it away. The connections are released on every path.
  */
-async function watching<T>(
+export async function watching<T>(
   session: ISessionContext,
   work: () => Promise<T>
 ): Promise<{ value: T | null; restarted: boolean; error: unknown }> {
   let restarted = false;
+  let process: string | null = null;
+  let onRestart = () => undefined as void;
+  const seen = new Promise<void>(resolve => (onRestart = resolve));
+  const restart = () => {
+    restarted = true;
+    onRestart();
+  };
   const onStatus = (_: unknown, status: string) => {
     if (['restarting', 'autorestarting', 'dead'].includes(status)) {
-      restarted = true;
+      restart();
     }
   };
+  const onIopub = (_: unknown, m: KernelMessage.IMessage) => {
+    const id = m.header.session;
+    if (process === null) {
+      process = id;
+    } else if (id && id !== process) {
+      restart();
+    }
+  };
+  const onKernel = () => restart();
   session.statusChanged.connect(onStatus);
+  session.iopubMessage.connect(onIopub);
+  session.kernelChanged.connect(onKernel);
+  session.disposed.connect(onKernel);
   try {
-    return { value: await work(), restarted, error: null };
+    const running = work();
+    // Once a restart ends the wait, a late rejection is nobody's business.
+    running.catch(() => undefined);
+    const value = await Promise.race([running, seen.then(() => null)]);
+    return { value, restarted, error: null };
   } catch (error) {
     return { value: null, restarted, error };
   } finally {
     session.statusChanged.disconnect(onStatus);
+    session.iopubMessage.disconnect(onIopub);
+    session.kernelChanged.disconnect(onKernel);
+    session.disposed.disconnect(onKernel);
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import { installCell } from '../advice/plan';
 import type { IPlan, IPlannedPackage } from '../advice/types';
-import { checkIndexUrl } from '../advice/url';
+import { checkIndexUrl, shellOf } from '../advice/url';
 import { msg, type IMessage } from '../report/message';
 import type { ProbeOutcome } from '../report/outcome';
 import { MANAGED_PACKAGES, type ManagedPackage } from '../report/packages';
@@ -247,7 +247,8 @@ export function revertPlan(reg: IRegression, report: IProbeReport): IPlan {
     })
   );
   const warnings: IMessage[] = [];
-  const urlCheck = index === null ? null : checkIndexUrl(index);
+  const urlCheck =
+    index === null ? null : checkIndexUrl(index, shellOf(report));
   const plain = packages.every(
     p =>
       (MANAGED_PACKAGES as readonly string[]).includes(p.name) &&

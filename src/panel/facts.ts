@@ -35,6 +35,8 @@ export function describeState(
         ),
         kind: 'info'
       };
+    case 'gone':
+      return { text: goneText(trans), kind: 'error' };
     case 'probing':
       return { text: trans.__('Probing the kernel…'), kind: 'busy' };
     case 'waiting':
@@ -49,6 +51,17 @@ export function describeState(
   switch (outcome?.kind) {
     case 'report': {
       const time = state.probedAt?.toLocaleTimeString() ?? '';
+      if (state.failure) {
+        // The newer probe failed: say so beside the report kept shown.
+        return {
+          text: trans.__(
+            '%1 The report shown is from %2.',
+            failureText(state.failure, trans),
+            time
+          ),
+          kind: 'error'
+        };
+      }
       return {
         text: state.regression
           ? trans.__(
@@ -65,6 +78,11 @@ export function describeState(
         kind: 'info'
       };
     }
+    case 'timeout':
+    case 'dead':
+    case 'invalid':
+    case 'error':
+      return { text: failureText(outcome, trans), kind: 'error' };
     case 'not-python':
       return {
         text: trans.__(
@@ -73,21 +91,36 @@ export function describeState(
         ),
         kind: 'info'
       };
+    default:
+      return { text: trans.__('Not probed yet.'), kind: 'info' };
+  }
+}
+
+/** What the panel and status bar say of a kernel gone from the server. */
+export function goneText(trans: TranslationBundle): string {
+  return trans.__(
+    'The kernel is gone from the server: it was shut down, culled or died, or the notebook has no kernel. Choose a kernel to probe it.'
+  );
+}
+
+/** One sentence on a failed probe. */
+function failureText(
+  outcome: NonNullable<IProbeState['failure']>,
+  trans: TranslationBundle
+): string {
+  switch (outcome.kind) {
     case 'timeout':
-      return {
-        text: outcome.waitedForBusyKernel
-          ? trans.__(
-              'Timed out waiting for the busy kernel. Probe again when it is idle.'
-            )
-          : trans.__('Timed out: the kernel did not answer.'),
-        kind: 'error'
-      };
+      return outcome.waitedForBusyKernel
+        ? trans.__(
+            'Timed out waiting for the busy kernel. Probe again when it is idle.'
+          )
+        : trans.__('Timed out: the kernel did not answer.');
     case 'dead':
     case 'invalid':
     case 'error':
-      return { text: tr(trans, outcome.message), kind: 'error' };
+      return tr(trans, outcome.message);
     default:
-      return { text: trans.__('Not probed yet.'), kind: 'info' };
+      return '';
   }
 }
 

@@ -95,7 +95,7 @@ export const modelPlugin: JupyterFrontEndPlugin<ITorchDoctorModel> = {
       caption: trans.__(
         'Copy a plain-text report of the kernel for a bug report'
       ),
-      isEnabled: () => model.state.phase !== 'no-kernel',
+      isEnabled: () => !['no-kernel', 'gone'].includes(model.state.phase),
       execute: () => {
         Clipboard.copyToSystem(reportText(model.state, trans));
         Notification.success(trans.__('Torch Doctor report copied.'), {

@@ -65,6 +65,8 @@ export interface IIndexCheckOptions {
   deadlineS?: number;
   /** Give up waiting after this many milliseconds (the deadline plus 10 s by default). */
   timeoutMs?: number;
+  /** Abandon the check: its job is killed and nobody waits for it. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -84,7 +86,10 @@ export async function checkIndex(
   }
   const perRequest = options.requestTimeoutS ?? 3;
   const deadlineS = options.deadlineS ?? 10;
-  const until = deadline(options.timeoutMs ?? (deadlineS + 10) * 1000);
+  const until = deadline(
+    options.timeoutMs ?? (deadlineS + 10) * 1000,
+    options.signal
+  );
   try {
     const job = await runJob(
       kernel,

@@ -13,13 +13,28 @@ export interface IDeadline {
   cancel(): void;
 }
 
-/** Start a deadline of `ms` milliseconds. */
-export function deadline(ms: number): IDeadline {
+/**
+ * Start a deadline of `ms` milliseconds; `signal` ends it early (the caller
+ * no longer wants the answer).
+ */
+export function deadline(ms: number, signal?: AbortSignal): IDeadline {
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let onAbort = () => undefined as void;
   const promise = new Promise<typeof TIMEOUT>(resolve => {
     timer = setTimeout(() => resolve(TIMEOUT), Math.max(0, ms));
+    onAbort = () => resolve(TIMEOUT);
+    if (signal?.aborted) {
+      resolve(TIMEOUT);
+    }
+    signal?.addEventListener('abort', onAbort);
   });
-  return { promise, cancel: () => clearTimeout(timer) };
+  return {
+    promise,
+    cancel: () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  };
 }
 
 /**

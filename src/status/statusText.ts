@@ -8,6 +8,7 @@ import type { IAdvice } from '../advice/types';
 import type { IProbeReport } from '../report/types';
 import type { IProbeState } from '../tokens';
 import { tr } from '../report/message';
+import { goneText } from '../panel/facts';
 import { inForce, protectionOf } from '../install/protect';
 import { cudaLibsOf } from '../advice/cudaLibs';
 
@@ -99,6 +100,13 @@ export function statusSummary(
 ): IStatusSummary | null {
   if (state.phase === 'no-kernel') {
     return null;
+  }
+  if (state.phase === 'gone') {
+    return {
+      text: trans.__('torch: no kernel'),
+      title: goneText(trans),
+      level: 'error'
+    };
   }
   const when = state.probedAt
     ? trans.__('Probed at %1.', state.probedAt.toLocaleTimeString())

@@ -149,6 +149,98 @@ test.describe('a restart during pip', () => {
   });
 });
 
+test.describe('a restart from another tab or the REST API during pip', () => {
+  test.use({ mockSettings: settings({ indexBaseUrl: `${INDEX}/slow-30` }) });
+
+  test('ends interrupted, and the verdict is probed again', async ({
+    page
+  }) => {
+    await page.notebook.createNew('elsewhere.ipynb', {
+      kernel: 'install-restart'
+    });
+    const { install } = await startInstall(
+      page,
+      cellFor(`${INDEX}/slow-30`),
+      'install-restart'
+    );
+    const output = page.locator('.jp-OutputArea-output').last();
+    await expect(output).toContainText('Collecting torch', {
+      timeout: 60_000
+    });
+    // The status bar says when the shown verdict was probed.
+    const item = page.locator('.jp-TorchDoctor-statusItem');
+    const probedAt = async () =>
+      /Probed at ([^.\n]+)\./.exec(
+        (await item.getAttribute('title')) ?? ''
+      )?.[1];
+    const before = await probedAt();
+    expect(before).toBeTruthy();
+    const id = await page.evaluate(
+      () =>
+        (window as any).jupyterapp.shell.currentWidget.sessionContext.session
+          .kernel.id
+    );
+    // Another client restarts the kernel: this page gets no "restarting",
+    // and the pip cell's reply never comes.
+    const res = await page.request.post(`/api/kernels/${id}/restart`);
+    expect(res.ok()).toBe(true);
+    await expect(install).toHaveAttribute('data-step', 'interrupted', {
+      timeout: 60_000
+    });
+    await expect(install).toContainText('restarted or died while pip ran');
+    expect(await isEnabled(page, 'run-install')).toBe(true);
+    // The verdict is the new process's: probed again after the restart.
+    await expect
+      .poll(
+        async () => {
+          const now = await probedAt();
+          return now && now !== before ? 'probed again' : now;
+        },
+        { timeout: 60_000 }
+      )
+      .toBe('probed again');
+  });
+});
+
+test.describe('a kernel gone from the server', () => {
+  test.use({ mockSettings: settings({ indexBaseUrl: INDEX }) });
+
+  test('shut down mid-probe: the panel says the kernel is gone', async ({
+    page
+  }) => {
+    await page.notebook.createNew('gone.ipynb', { kernel: 'no-torch' });
+    const panel = await openPanel(page);
+    const state = panel.locator('.jp-TorchDoctor-state');
+    await expect(state).toHaveText(/^Probed at /, { timeout: 60_000 });
+    // A long request, then Probe again: the probe waits behind it.
+    await page.evaluate(() => {
+      const app = (window as any).jupyterapp;
+      app.shell.currentWidget.sessionContext.session.kernel.requestExecute({
+        code: 'import time; time.sleep(120)'
+      });
+      void app.commands.execute('jupyterlab-torch-doctor:probe');
+    });
+    await expect(state).toHaveText(
+      /Probing the kernel|Waiting for the kernel/,
+      {
+        timeout: 30_000
+      }
+    );
+    const id = await page.evaluate(
+      () =>
+        (window as any).jupyterapp.shell.currentWidget.sessionContext.session
+          .kernel.id
+    );
+    // Culled (or shut down from another tab) while it is probed.
+    const res = await page.request.delete(`/api/kernels/${id}`);
+    expect(res.status()).toBe(204);
+    await expect(state).toHaveText(/^The kernel is gone from the server/, {
+      timeout: 60_000
+    });
+    await expect(panel).not.toContainText('Open a notebook');
+  });
+});
+
 test.describe('settings', () => {
   test.use({ mockSettings: settings({ indexBaseUrl: INDEX }) });
 

@@ -175,6 +175,27 @@ class FakeSpecs {
 
 const flush = () => new Promise(r => setTimeout(r, 0));
 
+describe('BadgeCache', () => {
+  it('keeps the newest result, whatever order the probes arrive in', async () => {
+    const model = new FakeModel();
+    const cache = new BadgeCache(model, new StateDB());
+    await cache.ready;
+    const at = (r: IProbeRecord, t: number): IProbeRecord => ({
+      ...r,
+      at: new Date(t)
+    });
+    // After an install: the kernel now runs the CPU build...
+    model.publish(at(record('env'), 2000));
+    // ...and a closed kernel's report from before it is re-advised.
+    model.publish(at(record('env', loadBase('real-cu130-broken')), 1000));
+    expect(cache.get('env')?.text).toBe('✓ 2.13.0+cpu');
+    // A newer result replaces it, and so does one of the same probe.
+    model.publish(at(record('env', loadBase('real-no-torch')), 2000));
+    expect(cache.get('env')?.fit).toBe('no-torch');
+    cache.dispose();
+  });
+});
+
 describe('LauncherBadges', () => {
   it('survives a re-render, updates live, follows the setting and the specs, and lets go when disposed', async () => {
     const list = manySpecs(3);

@@ -41,6 +41,51 @@ describe('the forms', () => {
     });
   });
 
+  it.each([
+    ['single quotes (POSIX)', "'https://mirror.example/whl/cpu?a=1&b=2'"],
+    ['double quotes (cmd.exe)', '"https://mirror.example/whl/cpu?a=1&b=2"']
+  ])('takes a quoted index from the verified install cell: %s', (_, word) => {
+    const verified = exportBuild(
+      {
+        ...CPU,
+        advice: null,
+        install: {
+          step: 'verified',
+          ranCell: `%pip install torch==2.13.0+cpu --index-url ${word}`
+        } as any
+      },
+      DEFAULT_SETTINGS
+    );
+    expect((verified as IExportBuild).indexUrl).toBe(
+      'https://mirror.example/whl/cpu?a=1&b=2'
+    );
+    expect(requirementsTxt(verified as IExportBuild)).toContain(
+      '--index-url https://mirror.example/whl/cpu?a=1&b=2\n'
+    );
+  });
+
+  it('refuses an index in the cell that the URL rule refuses', () => {
+    for (const word of [
+      "'https://m.example/whl/{x}'",
+      'https://m.example/whl/$HOME',
+      "'https://m.example/whl;x'",
+      'ftp://m.example/whl'
+    ]) {
+      const out = exportBuild(
+        {
+          ...CPU,
+          advice: null,
+          install: {
+            step: 'verified',
+            ranCell: `%pip install torch==2.13.0+cpu --index-url ${word}`
+          } as any
+        },
+        DEFAULT_SETTINGS
+      );
+      expect(english(out as any)).toMatch(/cannot be written safely/);
+    }
+  });
+
   it('takes the index of the verified install cell', () => {
     const verified = exportBuild(
       {

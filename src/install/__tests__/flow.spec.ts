@@ -67,6 +67,7 @@ class Model {
           report: before,
           roundTripMs: 1
         },
+        failure: null,
         advice: pinnedAdvice(before),
         probedAt: new Date(0),
         install: null,
@@ -335,6 +336,27 @@ describe('InstallFlow', () => {
     const s = await flow.run();
     expect(s?.step).toBe('cancelled');
     expect(english(s!.message)).toMatch(/another kernel/);
+  });
+
+  it('runs pip once when Run is pressed again while the dialog is open', async () => {
+    const { host, flow, toasts } = setup();
+    let runs = 0;
+    const run = host.run.bind(host);
+    host.run = () => {
+      runs++;
+      return run();
+    };
+    let answer = (_: boolean) => {};
+    (flow as any)._ui.confirm = () => new Promise<boolean>(r => (answer = r));
+    await flow.insert(0);
+    const first = flow.run();
+    expect(flow.isBusy('A')).toBe(true);
+    // The palette, or a double click, while the dialog is open.
+    expect(await flow.run()).toBeNull();
+    expect(toasts.map(t => t[0])).toContain('info');
+    answer(true);
+    expect((await first)?.step).toBe('verified');
+    expect(runs).toBe(1);
   });
 
   it('inserts once while the plans are being confirmed', async () => {

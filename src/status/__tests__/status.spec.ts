@@ -14,6 +14,8 @@ import * as path from 'path';
 
 import { MARK, untranslated } from '../../__tests__/translate';
 import { firstGpu, shortGpuName, statusSummary } from '../statusText';
+import { stateLine } from '../../panel/facts';
+import { goneKernelState } from '../../record';
 import { msg } from '../../report/message';
 
 const trans = nullTranslator.load('jupyterlab_torch_doctor');
@@ -54,6 +56,28 @@ describe('statusSummary', () => {
     expect(s?.title).toContain(
       'Kernel on gpu-node-1: /opt/envs/torch/bin/python.'
     );
+  });
+
+  it('says a kernel is gone, never that there is none', () => {
+    const s = text(goneKernelState('k', 'spec'));
+    expect(s?.text).toBe('torch: no kernel');
+    expect(s?.title).toContain('The kernel is gone from the server');
+    const line = stateLine(goneKernelState('k', 'spec'), trans);
+    expect(line.text).toMatch(/^The kernel is gone from the server/);
+    expect(line.kind).toBe('error');
+  });
+
+  it('shows a failed newer probe beside the report it keeps', () => {
+    const line = stateLine(
+      reportState(loadBase('real-torch-cpu'), {
+        failure: { kind: 'timeout', kernelId: 'k1', waitedForBusyKernel: true }
+      }),
+      trans
+    );
+    expect(line.text).toMatch(
+      /^Timed out waiting for the busy kernel\. Probe again when it is idle\. The report shown is from /
+    );
+    expect(line.kind).toBe('error');
   });
 
   it('names every probe state', () => {
