@@ -15,7 +15,7 @@ import { signalToPromise } from '@jupyterlab/testutils';
 import { TorchDoctorModel } from '../model';
 import type { IProbeRecord, IProbeState } from '../tokens';
 import { verifiedCu130 } from './canned';
-import { startServer } from './realServer';
+import { KERNEL_PIP_INDEX, startServer } from './realServer';
 
 jest.setTimeout(120_000);
 
@@ -191,7 +191,7 @@ describe('TorchDoctorModel', () => {
     expect(joined).toBe(inflight);
     expect(fresh).not.toBe(inflight);
     // realServer.ts gives every kernel a local PIP_INDEX_URL.
-    expect(env(await inflight)).toBe(process.env.PIP_INDEX_URL);
+    expect(env(await inflight)).toBe(KERNEL_PIP_INDEX);
     await cell;
     expect(env(await fresh)).toBe('https://fresh.example/simple');
     expect(env(model.state.outcome)).toBe('https://fresh.example/simple');

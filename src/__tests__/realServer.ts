@@ -15,10 +15,13 @@ export const ENVS =
 
 // jupyter-lab must be on PATH for JupyterServer.
 process.env.PATH = `${path.join(ROOT, '.venv', 'bin')}${path.delimiter}${process.env.PATH}`;
-// The live check's second source is the kernel's own PyPI (PIP_INDEX_URL, else
-// pypi.org); the kernels of these tests talk only to 127.0.0.1, so unless a
-// test names its own, that index is a closed local port (refused at once).
-process.env.PIP_INDEX_URL ??= 'http://127.0.0.1:9/simple/';
+/**
+ * The kernels' own PyPI. The live check's second source is PIP_INDEX_URL, else
+ * pypi.org; the kernels of these tests talk only to 127.0.0.1, so unless a
+ * test names its own, that index is a closed local port (refused at once).
+ * (The server gets only PATH of our environment: the kernelspecs carry it.)
+ */
+export const KERNEL_PIP_INDEX = 'http://127.0.0.1:9/simple/';
 
 /** The Python interpreter of a test environment. */
 export function envPython(env: string): string {
@@ -61,7 +64,8 @@ export async function startServer(
     specs[name] = {
       argv: [python, '-m', 'ipykernel_launcher', '-f', '{connection_file}'],
       display_name: displayName ?? env,
-      language: 'python'
+      language: 'python',
+      env: { PIP_INDEX_URL: KERNEL_PIP_INDEX }
     };
   }
   const cwd = process.cwd();
