@@ -7,6 +7,7 @@
  */
 import { msg, type IMessage } from '../report/message';
 import type { ICudaDist, IProbeReport } from '../report/types';
+import { pypiIndex } from './pypi';
 import { installCell } from './plan';
 import {
   evaluateMarker,
@@ -88,8 +89,13 @@ export function uninstallCell(
   return `%pip uninstall -y ${words.map(w => shellWord(w!)).join(' ')}`;
 }
 
-function installFrom(report: IProbeReport, specs: string[]): string | null {
-  return installCell(report, specs, PYPI_INDEX, false);
+/** An install from the kernel's own PyPI (PIP_INDEX_URL, pip.conf, else pypi.org). */
+function installFrom(
+  report: IProbeReport,
+  specs: string[],
+  upgrade = false
+): string | null {
+  return installCell(report, specs, pypiIndex(report), false, upgrade);
 }
 
 const CACHE = new WeakMap<IProbeReport, ICudaLibsAdvice | null>();
@@ -409,15 +415,19 @@ function frameworkMismatch(
   const cupy = /^cupy-cuda\d+x?$/.exec(d.name);
   const jax = /^jax-cuda(\d+)-(plugin|pjrt)$/.exec(d.name);
   if (cupy) {
-    // CuPy publishes one release for every CUDA major under the same version.
-    const want = requirementWord(`cupy-cuda${torchMajor}x`, `==${d.version}`);
+    // No index was read for the other major's CuPy: a pinned version would
+    // be a guess, so pip picks the newest that exists for this Python.
+    const want = requirementWord(`cupy-cuda${torchMajor}x`, '');
     return {
       ...base,
       cell: combine(
         uninstallCell(report, [d.name]),
         want ? installFrom(report, [want]) : null
       ),
-      note: null
+      note: msg(
+        "The CuPy version is left to pip: the newest built for CUDA %1 that this kernel's Python can install.",
+        torchMajor
+      )
     };
   }
   if (jax) {
@@ -430,21 +440,23 @@ function frameworkMismatch(
           x.cuda_major !== torchMajor
       )
       .map(x => x.name);
-    const plugin = requirementWord(
-      `jax-cuda${torchMajor}-plugin[with-cuda]`,
-      `==${jaxlib}`
-    );
-    const pjrt = requirementWord(`jax-cuda${torchMajor}-pjrt`, `==${jaxlib}`);
+    // Whether jax-cudaN-plugin exists at jaxlib's version is not known here
+    // (no index was read for it): jax's own extra names the plugin and pjrt
+    // it pins, and pip picks the newest jax that has one.
+    const extra = requirementWord(`jax[cuda${torchMajor}]`, '');
     return {
       ...base,
-      cell:
-        plugin && pjrt
-          ? combine(
-              uninstallCell(report, olds),
-              installFrom(report, [plugin, pjrt])
-            )
-          : null,
-      note: null
+      cell: extra
+        ? combine(
+            uninstallCell(report, olds),
+            installFrom(report, [extra], true)
+          )
+        : null,
+      note: msg(
+        'jaxlib %1 is installed; pip upgrades JAX to the newest release with a CUDA %2 plugin, which JAX pins to its own version.',
+        jaxlib,
+        torchMajor
+      )
     };
   }
   return {

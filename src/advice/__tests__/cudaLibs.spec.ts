@@ -270,19 +270,33 @@ describe('CUDA library findings', () => {
       'cupy-cuda12x 14.2.0 is built for CUDA 12, but torch uses CUDA 13: one of them may fall back to the CPU or fail to load its libraries.'
     );
     expect(m.cell).toBe(
-      '%pip uninstall -y cupy-cuda12x\n%pip install cupy-cuda13x==14.2.0 --index-url https://pypi.org/simple'
+      '%pip uninstall -y cupy-cuda12x\n%pip install cupy-cuda13x --index-url https://pypi.org/simple'
     );
   });
 
-  it('jax-cuda12-plugin next to a CUDA 13 torch: the cuda13 plugin at jaxlib’s version', () => {
+  it('jax-cuda12-plugin next to a CUDA 13 torch: JAX’s own cuda13 extra, no guessed plugin version', () => {
     const ms = findings('jax12').filter(
       f => f.id === 'framework-cuda-mismatch'
     );
     expect(ms.length).toBe(1);
     const m = ms[0];
     expect(m.cell).toBe(
-      "%pip uninstall -y jax-cuda12-pjrt jax-cuda12-plugin\n%pip install 'jax-cuda13-plugin[with-cuda]==0.10.2' jax-cuda13-pjrt==0.10.2 --index-url https://pypi.org/simple"
+      "%pip uninstall -y jax-cuda12-pjrt jax-cuda12-plugin\n%pip install --upgrade 'jax[cuda13]' --index-url https://pypi.org/simple"
     );
+  });
+
+  it('a fix cell names no version no index showed, and uses the kernel’s own PyPI', () => {
+    const m = findings('cupy12', r => {
+      r.install.env = {
+        ...r.install.env,
+        PIP_INDEX_URL: 'http://mirror.test/simple/'
+      };
+    }).find(f => f.id === 'framework-cuda-mismatch')!;
+    expect(m.cell).toBe(
+      '%pip uninstall -y cupy-cuda12x\n%pip install cupy-cuda13x --index-url http://mirror.test/simple'
+    );
+    expect(m.cell).not.toMatch(/==/);
+    expect(english(m.note!)).toContain('left to pip');
   });
 
   it('the reverse: cupy-cuda13x next to a CUDA 12 torch', () => {
@@ -300,7 +314,7 @@ describe('CUDA library findings', () => {
     });
     const m = fs.find(f => f.id === 'framework-cuda-mismatch')!;
     expect(m.cell).toBe(
-      '%pip uninstall -y cupy-cuda13x\n%pip install cupy-cuda12x==14.2.0 --index-url https://pypi.org/simple'
+      '%pip uninstall -y cupy-cuda13x\n%pip install cupy-cuda12x --index-url https://pypi.org/simple'
     );
   });
 
