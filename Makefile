@@ -29,7 +29,7 @@ tools:
 $(VENV)/.installed: pyproject.toml Makefile | tools
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q "jupyterlab==$(JUPYTERLAB_VERSION)" "notebook==$(NOTEBOOK_VERSION)" ipykernel hatchling editables \
-	  "jupyter-builder>=1.2.0,<2" build pytest jsonschema uv $(QUIET_PIP)
+	  "jupyter-builder>=1.2.0,<2" hatch-jupyter-builder hatch-nodejs-version twine build pytest jsonschema uv $(QUIET_PIP)
 	touch $@
 
 node_modules/.installed: package.json package-lock.json | tools
