@@ -24,6 +24,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 OUT="${1:-dist}"
+case "$OUT" in /*) ;; *) OUT="$ROOT/$OUT" ;; esac
 PYTHON="${PYTHON:-python3}"
 BIN="$ROOT/.venv/bin"
 T="$ROOT/scripts/timed.sh"
@@ -41,7 +42,7 @@ for f in node_modules/.package-lock.json node_modules/.installed; do
 done
 
 # 2. sdist, then the wheel from the sdist (isolated: build deps from PyPI).
-$T release/build env PATH="$BIN:$PATH" "$BIN/python" -m build --outdir dist . >"$work/build.log" 2>&1 \
+$T release/build bash -c 'env PATH="$1:$PATH" "$1/python" -m build --outdir dist . >"$2" 2>&1' _ "$BIN" "$work/build.log" \
   || { tail -40 "$work/build.log"; fail "python -m build failed"; }
 sdist=$(ls dist/*.tar.gz) wheel=$(ls dist/*.whl)
 echo "release check: built $(basename "$sdist") and $(basename "$wheel")"
@@ -111,7 +112,7 @@ ev python -m build --wheel --no-isolation --outdir "$work/dist2" . >"$work/build
   || { tail -20 "$work/build2.log"; fail "the wheel after develop + pip install -e did not build"; }
 echo "release check: pip install -e, labextension develop, pip install -e, wheel: OK"
 
-mkdir -p "$ROOT/$OUT"
-rm -f "$ROOT/$OUT"/jupyterlab_torch_doctor-*
-cp "$sdist" "$wheel" "$ROOT/$OUT/"
+mkdir -p "$OUT"
+rm -f "$OUT"/jupyterlab_torch_doctor-*
+cp "$sdist" "$wheel" "$OUT/"
 echo "release check: passed; artefacts in $OUT/"
