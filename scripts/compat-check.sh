@@ -26,7 +26,7 @@ for which in oldest newest; do
   grep -E "jupyterlab-torch-doctor|isolation check" "build/compat-$which.log"
   # The probe's kernel: torch 2.13.0+cpu, registered in this venv only.
   build/test-envs/torch-cpu/bin/python -m ipykernel install --prefix "$venv" --name torch-cpu \
-    --display-name "Python (torch 2.13.0+cpu)" >/dev/null
+    --display-name "Python (torch 2.13.0+cpu)" >/dev/null 2>&1
   (
     cd ui-tests
     export PATH="$PWD/../$venv/bin:$PATH"
