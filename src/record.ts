@@ -152,8 +152,7 @@ export class KernelRecord {
       protect: this.protect,
       regression:
         outcome?.kind === 'report'
-          ? (loadedHeavy()?.detectRegression(verified, outcome.report) ??
-            null)
+          ? (loadedHeavy()?.detectRegression(verified, outcome.report) ?? null)
           : null,
       live
     };

@@ -99,8 +99,7 @@ export const installPlugin: JupyterFrontEndPlugin<void> = {
     app.commands.addCommand(CommandIDs.restartAndVerify, {
       label: trans.__('Restart Kernel and Verify PyTorch…'),
       isEnabled: args => step(args) === 'restart-pending',
-      execute: async args =>
-        (await ready()).restartAndVerify(kernelOf(args))
+      execute: async args => (await ready()).restartAndVerify(kernelOf(args))
     });
     const category = trans.__('Torch Doctor');
     for (const command of [
