@@ -10,6 +10,16 @@
 # OLDEST names the floor; NEWEST is whatever PyPI serves today.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# GALATA_LOCK=FILE: wait for that lock first (a machine shared with other
+# Galata runs); the wait is printed, and counts in the part's time.
+if [ -n "${GALATA_LOCK:-}" ] && [ -z "${GALATA_LOCKED:-}" ]; then
+  echo "$(basename "$0"): waiting for $GALATA_LOCK"
+  waited=$SECONDS
+  exec 9>>"$GALATA_LOCK"
+  flock 9
+  echo "$(basename "$0"): waited $((SECONDS - waited)) s for $GALATA_LOCK"
+  export GALATA_LOCKED=1
+fi
 DIST="${1:-dist}"
 PYTHON="${PYTHON:-python3}"
 T=scripts/timed.sh

@@ -4,6 +4,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+# GALATA_LOCK=FILE: wait for that lock first (a machine shared with other
+# Galata runs); the wait is printed, and counts in the part's time.
+if [ -n "${GALATA_LOCK:-}" ] && [ -z "${GALATA_LOCKED:-}" ]; then
+  echo "$(basename "$0"): waiting for $GALATA_LOCK"
+  waited=$SECONDS
+  exec 9>>"$GALATA_LOCK"
+  flock 9
+  echo "$(basename "$0"): waited $((SECONDS - waited)) s for $GALATA_LOCK"
+  export GALATA_LOCKED=1
+fi
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 export PATH="$PWD/.venv/bin:$PATH"
 CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
