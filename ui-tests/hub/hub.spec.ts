@@ -1,12 +1,12 @@
-import { expect, test } from '@jupyterlab/galata';
-import type { Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 
 /**
  * A real JupyterHub (scripts/hub.sh): jupyterhub and configurable-http-proxy,
  * SimpleLocalProcessSpawner, a shared password. alice logs in, her
  * single-user server starts, and the extension works under /user/alice/.
+ * Plain Playwright: Galata's page fixture expects a JupyterLab at every
+ * page.goto, and the first page here is the hub's login form.
  */
-test.use({ autoGoto: false, serverFiles: 'off' });
 
 const HUB = process.env.HUB_URL || 'http://127.0.0.1:18947';
 const PASSWORD = process.env.HUB_PASSWORD || 'alice-hub-pass';
@@ -22,9 +22,9 @@ test('alice logs in, her notebook is probed, Probe all leaves no kernel', async 
   page
 }) => {
   await page.goto(`${HUB}/hub/login`);
-  await page.locator('#username_input').fill('alice');
-  await page.locator('#password_input').fill(PASSWORD);
-  await page.locator('#login_submit').click();
+  await page.getByLabel('Username:').fill('alice');
+  await page.getByLabel('Password:', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
   // The hub spawns her server and sends her to JupyterLab.
   await page.waitForURL(/\/user\/alice\/lab/, { timeout: 90_000 });
   await page.waitForFunction(
