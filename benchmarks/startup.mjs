@@ -64,36 +64,41 @@ async function restoredAt(browser, url) {
   const page = await browser.newPage();
   // Catch window.jupyterapp as JupyterLab sets it, before it starts.
   await page.addInitScript(() => {
-    // The default buffer (250 entries) is full before JupyterLab starts.
-    performance.setResourceTimingBufferSize(100_000);
     let app;
     Object.defineProperty(window, 'jupyterapp', {
       configurable: true,
       get: () => app,
       set: value => {
         app = value;
-        value.restored.then(() => {
-          window.__restored = performance.now();
-          // This extension's files fetched so far: what the first load costs.
-          window.__ours = performance
-            .getEntriesByType('resource')
-            .filter(e => e.name.includes('/jupyterlab-torch-doctor/static/'))
-            .map(e => [e.name.split('/').pop(), e.decodedBodySize]);
-        });
+        value.restored.then(() => (window.__restored = performance.now()));
       }
     });
+  });
+  // This extension's files as the network served them (uncompressed
+  // bytes), before app.restored.
+  const fetched = [];
+  const restoredYet = () =>
+    page.evaluate(() => window.__restored !== undefined);
+  page.on('requestfinished', async request => {
+    if (!request.url().includes('/jupyterlab-torch-doctor/static/')) {
+      return;
+    }
+    const response = await request.response();
+    const body = await response?.body().catch(() => null);
+    if (body && !(await restoredYet().catch(() => true))) {
+      fetched.push([request.url().split('/').pop().split('?')[0], body.length]);
+    }
   });
   await page.goto(url);
   await page.waitForFunction(() => window.__restored !== undefined, null, {
     timeout: 120_000
   });
-  const [t, plugins, ours] = await page.evaluate(() => [
+  const [t, plugins] = await page.evaluate(() => [
     window.__restored,
-    window.jupyterapp.hasPlugin('jupyterlab-torch-doctor:plugin'),
-    window.__ours
+    window.jupyterapp.hasPlugin('jupyterlab-torch-doctor:plugin')
   ]);
   await page.close();
-  return { t, plugins, ours };
+  return { t, plugins, ours: fetched };
 }
 
 const median = xs => {
@@ -126,8 +131,7 @@ try {
   for (let i = -1; i < ROUNDS; i++) {
     const a = await restoredAt(browser, `${ON}?reset`);
     const b = await restoredAt(browser, `${OFF}?reset`);
-    // The first load's list: later loads hit the browser's memory cache,
-    // which resource timing does not report.
+    // The first load's list: later loads come from the browser's cache.
     if (i < 0) {
       files = a.ours;
     }
