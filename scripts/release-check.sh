@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The release checks of the extension template's flow (jupyter-releaser's
-# check-release), as a script: check-release needs a GitHub remote and a
-# changelog entry per release, so these steps run here without one.
+# check-release), as a script. jupyter-releaser 1.11.2's prep-git, which its
+# other steps require, needs a remote it can fetch with --filter; with its
+# checkout made by hand, build-python + check-python pass but take ~5 min.
+# These steps do the same checks in ~80 s.
 #
 #   scripts/release-check.sh [OUT]     artefacts to OUT (default dist/)
 #
@@ -17,7 +19,7 @@
 #      again, then a wheel: the stale install.json case of issue #19.
 # The wheel then goes to scripts/isolation-check.sh (a fresh venv per
 # JupyterLab version: labextension list, server extension list).
-# Replaced from check-release: the changelog and GitHub steps (no remote),
+# Replaced from check-release: prep-git, the changelog and GitHub steps,
 # and `npm ci` in the clone (its node_modules are hard links of this
 # checkout's, which `npm ci` made from the same lockfile).
 set -euo pipefail
