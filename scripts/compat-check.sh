@@ -26,6 +26,10 @@ T=scripts/timed.sh
 OLDEST=("jupyterlab==${OLDEST_JUPYTERLAB:-4.2.0}" "notebook==${OLDEST_NOTEBOOK:-7.2.0}")
 NEWEST=(jupyterlab notebook)
 scripts/make-test-envs.sh >/dev/null
+# Galata's own packages (as scripts/ui-test.sh; skipped when up to date).
+if [ ! -f ui-tests/node_modules/.installed ] || [ ui-tests/package-lock.json -nt ui-tests/node_modules/.installed ]; then
+  (cd ui-tests && ../$T ui-test/npm-ci npm ci --no-audit --no-fund && touch node_modules/.installed)
+fi
 
 rc=0
 for which in oldest newest; do
