@@ -15,13 +15,13 @@ JUPYTERLAB_VERSION ?= 4.6.4
 NOTEBOOK_VERSION ?= 7.6.3
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test setup tools build build-prod develop lint jest pytest isolation ui-test wheel test-envs bench clean help
+.PHONY: lab test setup tools build build-prod develop lint jest pytest isolation release compat ui-test wheel test-envs bench clean help
 # pip's messages about the store's missing index folders are noise.
 QUIET_PIP = 2>&1 | { grep -v 'neither a file nor a directory' || true; }
 
 help:
 	@echo "make lab   - set up everything and start JupyterLab with the extension"
-	@echo "make test  - lint, jest, pytest, the isolated wheel check and Galata"
+	@echo "make test  - lint, jest, pytest, the release checks, the JupyterLab range and Galata"
 
 tools:
 	@PYTHON=$(PYTHON) scripts/check-tools.sh
@@ -29,7 +29,7 @@ tools:
 $(VENV)/.installed: pyproject.toml Makefile | tools
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q "jupyterlab==$(JUPYTERLAB_VERSION)" "notebook==$(NOTEBOOK_VERSION)" ipykernel hatchling editables \
-	  "jupyter-builder>=1.2.0,<2" build pytest jsonschema uv $(QUIET_PIP)
+	  "jupyter-builder>=1.2.0,<2" hatch-jupyter-builder hatch-nodejs-version twine build pytest jsonschema uv $(QUIET_PIP)
 	touch $@
 
 node_modules/.installed: package.json package-lock.json | tools
@@ -44,14 +44,15 @@ build: setup
 build-prod: setup
 	npm run build:prod
 
-# Develop mode: the package is importable and the labextension is a symlink
+# Develop mode: the package is importable (no npm run by pip: the build
+# target made the labextension) and the labextension is a symlink
 # to the source build, so `npm run watch` changes show up on reload.
-# DEVELOP_BUILD= links whatever build is there (make test: the prod build of
-# the isolation check, so the labextension is built once).
+# DEVELOP_BUILD= links whatever build is there; make test links the prod
+# build (what the wheel ships).
 DEVELOP_BUILD ?= build
 develop: $(DEVELOP_BUILD) setup
 	@if ! $(BIN)/python -c 'import jupyterlab_torch_doctor' 2>/dev/null; then \
-	  $(BIN)/python -m pip install -q --no-build-isolation --no-deps -e . $(QUIET_PIP); fi
+	  HATCH_JUPYTER_BUILDER_SKIP_NPM=1 $(BIN)/python -m pip install -q --no-build-isolation --no-deps -e . $(QUIET_PIP); fi
 	$(BIN)/jupyter labextension develop . --overwrite >/dev/null
 	$(BIN)/jupyter labextension list 2>&1 | grep -E "jupyterlab-torch-doctor.*enabled.*OK"
 
@@ -77,7 +78,19 @@ wheel: build-prod
 
 # As the template's CI: the wheel alone, in a fresh venv, with no node on PATH.
 isolation: wheel
-	scripts/isolation-check.sh $(PYTHON) dist
+	scripts/isolation-check.sh $(PYTHON) dist build/isolation-venv "jupyterlab==$(JUPYTERLAB_VERSION)"
+
+# The template's release checks from a clean clone of HEAD: sdist (the
+# labextension built from source) and the wheel from it, twine check, npm
+# pack --dry-run, one version everywhere, pip install -e twice around
+# labextension develop. Leaves the sdist and the wheel in dist/.
+release: setup
+	scripts/release-check.sh dist
+
+# The wheel of `make release` next to the oldest supported JupyterLab and
+# the newest on PyPI: labextension list says OK, and a Galata smoke.
+compat: setup test-envs
+	scripts/compat-check.sh dist
 
 ui-test: develop
 	scripts/ui-test.sh
@@ -93,8 +106,9 @@ test:
 	@$(TIMED) test-envs $(SUBMAKE) test-envs
 	@$(TIMED) lint $(SUBMAKE) lint
 	@$(TIMED) jest $(SUBMAKE) jest
-	@$(TIMED) isolation $(SUBMAKE) isolation
-	@$(TIMED) ui-test $(SUBMAKE) ui-test DEVELOP_BUILD=
+	@$(TIMED) release $(SUBMAKE) release
+	@$(TIMED) compat $(SUBMAKE) compat
+	@$(TIMED) ui-test $(SUBMAKE) ui-test DEVELOP_BUILD=build-prod
 	@$(TIMED) --summary
 	@$(SUBMAKE) pytest
 

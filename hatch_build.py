@@ -1,9 +1,16 @@
-"""Refuse to build a wheel that would ship without the built labextension, and
-add the single-file probe, jupyterlab_torch_doctor/torch_doctor_probe.py.
+"""In-tree build hook, run after hatch-jupyter-builder's npm build.
 
-hatch-jupyter-builder normally does the first through `ensured-targets`; it is
-not available offline, so this small hook does the same check. The single file
-is generated from jupyterlab_torch_doctor/probe/ by its _bundle.py.
+Standard wheels: ship the labextension and install.json under
+share/jupyter/labextensions/jupyterlab-torch-doctor, and add the single-file
+probe, jupyterlab_torch_doctor/torch_doctor_probe.py (generated from
+jupyterlab_torch_doctor/probe/ by its _bundle.py).
+
+Editable installs get no shared data: `jupyter labextension develop` links
+share/jupyter/labextensions/jupyterlab-torch-doctor to the source build, and
+a second `pip install -e .` would write install.json through that link into
+jupyterlab_torch_doctor/labextension/, where the next wheel build met it twice.
+A stale install.json left there by older checkouts is skipped for the same
+reason: the repository's install.json is the one that ships.
 """
 
 import importlib.util
@@ -12,29 +19,31 @@ from pathlib import Path
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
-REQUIRED = (
-    "jupyterlab_torch_doctor/labextension/package.json",
-    "jupyterlab_torch_doctor/labextension/static/style.js",
-)
+LABEXTENSION = "jupyterlab_torch_doctor/labextension"
+DEST = "share/jupyter/labextensions/jupyterlab-torch-doctor"
 STANDALONE = "jupyterlab_torch_doctor/torch_doctor_probe.py"
 
 
-class LabextensionGuard(BuildHookInterface):
+class TorchDoctorBuildHook(BuildHookInterface):
     PLUGIN_NAME = "custom"
 
     def initialize(self, version, build_data):
-        # Editable installs link the source tree; `jupyter labextension
-        # develop` provides the labextension for them.
         if self.target_name != "wheel" or version == "editable":
             return
         root = Path(self.root)
-        missing = [p for p in REQUIRED if not (root / p).is_file()]
-        if missing:
+        ext = root / LABEXTENSION
+        if not (ext / "package.json").is_file():
+            # hatch-jupyter-builder's ensured-targets says the same, later.
             raise RuntimeError(
                 "jupyterlab_torch_doctor: the labextension has not been built "
-                f"(missing {', '.join(missing)}). Run `npm ci && npm run build:prod` "
-                "(or `make build`) before building the wheel."
+                f"({LABEXTENSION}/package.json is missing). Run `npm ci && npm run build:prod`."
             )
+        shared = build_data["shared_data"]
+        for f in sorted(ext.rglob("*")):
+            rel = f.relative_to(ext).as_posix()
+            if f.is_file() and rel != "install.json":
+                shared[str(f)] = f"{DEST}/{rel}"
+        shared[str(root / "install.json")] = f"{DEST}/install.json"
         build_data["force_include"][self._standalone(root)] = STANDALONE
 
     def _standalone(self, root):

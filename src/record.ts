@@ -11,7 +11,7 @@ import type {
   IProtectStatus,
   IVerifiedBuild
 } from './install/types';
-import { detectRegression } from './install/verify';
+import { loadedHeavy } from './lazy';
 import type { ProbeOutcome } from './report/outcome';
 import type { ILiveCheckState, IProbeState, ProbePhase } from './tokens';
 
@@ -179,7 +179,7 @@ export class KernelRecord {
       protect: this.protect,
       regression:
         outcome?.kind === 'report'
-          ? detectRegression(verified, outcome.report)
+          ? (loadedHeavy()?.detectRegression(verified, outcome.report) ?? null)
           : null,
       live
     };

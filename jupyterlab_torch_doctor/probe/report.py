@@ -1,10 +1,14 @@
 """The quick probe: one report from files and the interpreter, run in the kernel.
 
-Every section is guarded: a source that raises becomes an entry in
-report["errors"] and the section takes a schema-valid empty value, so one odd
-value never loses the report. Nothing here blocks: no network, no command, no
-native library beyond libc. The parts that could block (NVML, nvidia-smi, the
-index check, the deep check) are jobs (job.py).
+Each section of collect() runs under Probe.guard: a source that raises becomes
+an entry in report["errors"] and the section takes its fallback, a
+schema-valid empty value, so one odd value does not lose the other sections.
+The quick probe starts no process and opens no socket; its only native call is
+macOS's sysctl through libc (Rosetta). It does read files (/proc, /sys,
+site-packages): a read from a hung network filesystem can still block, and the
+front end then reports a timeout. The parts that may
+block by design (NVML, nvidia-smi, the index check, the deep check) are jobs
+(job.py), subprocesses with a deadline.
 """
 
 import os

@@ -37,21 +37,9 @@ export interface IProtectUI {
   notify(level: 'info' | 'success' | 'warning' | 'error', m: IMessage): void;
 }
 
-/** Why this kernel's pip ignores the protection, as a sentence. */
-export function ignoredBecause(why: string | null): IMessage | null {
-  switch (why) {
-    case 'PIP_CONFIG_FILE':
-      return msg(
-        'This kernel’s pip does not read the environment’s config: PIP_CONFIG_FILE points elsewhere (or to nothing).'
-      );
-    case 'PIP_CONSTRAINT':
-      return msg(
-        'PIP_CONSTRAINT is set for this kernel: pip uses it instead of the environment’s config.'
-      );
-    default:
-      return null;
-  }
-}
+// The panel reads it without loading this flow (see lazy.ts).
+import { ignoredBecause } from './ignored';
+export { ignoredBecause };
 
 /**
  * Runs Protect and Unprotect, one at a time per kernel, on the model's

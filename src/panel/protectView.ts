@@ -13,7 +13,7 @@ import {
   inForce,
   protectionOf
 } from '../install/protect';
-import { ignoredBecause } from '../install/protectFlow';
+import { ignoredBecause } from '../install/ignored';
 import { tr } from '../report/message';
 import type { IProbeState } from '../tokens';
 import type { ActionRenderer } from './installView';

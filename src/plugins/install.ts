@@ -9,8 +9,8 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
 import { CommandIDs } from '../commands';
-import { InstallFlow } from '../install/flow';
-import { installUI } from '../install/ui';
+import type { InstallFlow } from '../install/flow';
+import { installParts } from '../lazy';
 import { startJob } from '../probe/previewJob';
 import { ITorchDoctorModel } from '../tokens';
 
@@ -47,18 +47,26 @@ export const installPlugin: JupyterFrontEndPlugin<void> = {
     const trans = (translator ?? nullTranslator).load(
       'jupyterlab_torch_doctor'
     );
-    const flow = new InstallFlow(
-      model,
-      installUI({
-        notebooks,
-        consoles,
-        sessionDialogs,
-        translator: translator ?? nullTranslator,
-        newNotebook: () => app.commands.execute('notebook:create-new'),
-        previewJob: (kernel, args, deadlineS) =>
-          startJob(kernel, 'preview', args, deadlineS)
-      })
-    );
+    // The flow and its dialogs load with the first report (or the first
+    // command): JupyterLab's start does not wait for them.
+    let flow: InstallFlow | null = null;
+    const ready = async (): Promise<InstallFlow> => {
+      const parts = await installParts();
+      flow ??= new parts.InstallFlow(
+        model,
+        parts.installUI({
+          notebooks,
+          consoles,
+          sessionDialogs,
+          translator: translator ?? nullTranslator,
+          newNotebook: () => app.commands.execute('notebook:create-new'),
+          previewJob: (kernel, args, deadlineS) =>
+            startJob(kernel, 'preview', args, deadlineS)
+        })
+      );
+      return flow;
+    };
+    model.probed.connect(() => void ready());
     // Commands act on the selected kernel's record unless told another.
     const kernelOf = (args: ReadonlyPartialJSONObject) =>
       typeof args['kernelId'] === 'string' ? args['kernelId'] : model.selected;
@@ -75,9 +83,9 @@ export const installPlugin: JupyterFrontEndPlugin<void> = {
       caption: trans.__(
         'Insert the recommended %pip install cell below the active cell; nothing runs'
       ),
-      isEnabled: args => !!kernelOf(args) && !flow.isBusy(kernelOf(args)),
-      execute: args =>
-        flow.insert(
+      isEnabled: args => !!kernelOf(args) && !flow?.isBusy(kernelOf(args)),
+      execute: async args =>
+        (await ready()).insert(
           args['revert'] ? 'revert' : Number(args['plan'] ?? 0) || 0,
           kernelOf(args)
         )
@@ -89,12 +97,12 @@ export const installPlugin: JupyterFrontEndPlugin<void> = {
       ),
       isEnabled: args =>
         ['inserted', 'cancelled', 'failed', 'interrupted'].includes(step(args)),
-      execute: args => flow.run(kernelOf(args))
+      execute: async args => (await ready()).run(kernelOf(args))
     });
     app.commands.addCommand(CommandIDs.restartAndVerify, {
       label: trans.__('Restart Kernel and Verify PyTorch…'),
       isEnabled: args => step(args) === 'restart-pending',
-      execute: args => flow.restartAndVerify(kernelOf(args))
+      execute: async args => (await ready()).restartAndVerify(kernelOf(args))
     });
     const category = trans.__('Torch Doctor');
     for (const command of [

@@ -11,7 +11,6 @@ import type { Widget } from '@lumino/widgets';
 import { badgeOf } from '../badges/badge';
 import { BadgeCache } from '../badges/cache';
 import { LauncherBadges } from '../badges/launcherBadges';
-import { probeAll } from '../badges/probeAll';
 import { CommandIDs } from '../commands';
 import { ITorchDoctorModel } from '../tokens';
 
@@ -87,6 +86,8 @@ export const launcherPlugin: JupyterFrontEndPlugin<void> = {
           { autoClose: false }
         );
         try {
+          // Its own chunk: JupyterLab's start does not need it.
+          const { probeAll } = await import('../badges/probeAll');
           const records = await probeAll(app.serviceManager.kernels, names, {
             settings: model.settings,
             onProgress: (done, total, record) => {

@@ -129,7 +129,6 @@ export const modelPlugin: JupyterFrontEndPlugin<ITorchDoctorModel> = {
           );
         });
     }
-    console.log('JupyterLab extension jupyterlab-torch-doctor is activated!');
     return model;
   }
 };

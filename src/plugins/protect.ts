@@ -16,18 +16,10 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
 import { CommandIDs } from '../commands';
-import {
-  exportBuild,
-  exportText,
-  type ExportForm,
-  type IExportBuild
-} from '../install/exportForms';
+import type { ExportForm } from '../install/exportForms';
 import { canProtect, hasProtection, protectionOf } from '../install/protect';
-import { ProtectFlow } from '../install/protectFlow';
-import { protectUI } from '../install/protectUI';
-import { installUI } from '../install/ui';
-import { watchPipCells } from '../install/watch';
-import { exportBody } from '../panel/exportView';
+import type { ProtectFlow } from '../install/protectFlow';
+import { installParts, type InstallParts } from '../lazy';
 import { tr } from '../report/message';
 import { ITorchDoctorModel } from '../tokens';
 
@@ -66,34 +58,52 @@ export const protectPlugin: JupyterFrontEndPlugin<void> = {
     const trans = (translator ?? nullTranslator).load(
       'jupyterlab_torch_doctor'
     );
-    // The install flow's hosts and "new notebook" offer, shared.
-    const base = installUI({
-      notebooks,
-      consoles,
-      sessionDialogs,
-      translator: translator ?? nullTranslator,
-      newNotebook: () => app.commands.execute('notebook:create-new')
-    });
-    const flow = new ProtectFlow(
-      model,
-      protectUI({
-        trans,
-        hostFor: base.hostFor,
-        offerNewNotebook: base.offerNewNotebook
-      })
-    );
-    if (notebooks) {
-      watchPipCells(notebooks, flow);
-    }
+    // The flow, the export forms (and with them the release data) load
+    // with the first report or the first command. Refused installs matter
+    // only once a report shows a protection, so the pip cell watch starts
+    // then too.
+    let parts: InstallParts | null = null;
+    let flow: ProtectFlow | null = null;
+    const ready = async (): Promise<ProtectFlow> => {
+      parts = await installParts();
+      if (!flow) {
+        // The install flow's hosts and "new notebook" offer, shared.
+        const base = parts.installUI({
+          notebooks,
+          consoles,
+          sessionDialogs,
+          translator: translator ?? nullTranslator,
+          newNotebook: () => app.commands.execute('notebook:create-new')
+        });
+        flow = new parts.ProtectFlow(
+          model,
+          parts.protectUI({
+            trans,
+            hostFor: base.hostFor,
+            offerNewNotebook: base.offerNewNotebook
+          })
+        );
+        if (notebooks) {
+          parts.watchPipCells(notebooks, flow);
+        }
+      }
+      return flow;
+    };
+    model.probed.connect(() => void ready());
     const kernelOf = (args: ReadonlyPartialJSONObject) =>
       typeof args['kernelId'] === 'string' ? args['kernelId'] : model.selected;
     const stateOf = (args: ReadonlyPartialJSONObject) => {
       const id = kernelOf(args);
       return id ? model.stateOf(id) : null;
     };
-    const buildOf = (args: ReadonlyPartialJSONObject): IExportBuild | null => {
-      const b = exportBuild(stateOf(args), model.settings);
-      return 'pins' in b ? b : null;
+    // Before the parts load, a shown report is enough to offer the copy;
+    // its command says why when the build cannot be exported.
+    const canExport = (args: ReadonlyPartialJSONObject): boolean => {
+      const s = stateOf(args);
+      if (!parts) {
+        return s?.outcome?.kind === 'report';
+      }
+      return 'pins' in parts.exportBuild(s, model.settings);
     };
     const copy = (text: string) => {
       Clipboard.copyToSystem(text);
@@ -106,8 +116,8 @@ export const protectPlugin: JupyterFrontEndPlugin<void> = {
         'Insert a cell that pins this build in its environment, so that a later pip install cannot replace it; it runs after you confirm'
       ),
       isEnabled: args =>
-        canProtect(stateOf(args)).ok && !flow.isBusy(kernelOf(args)),
-      execute: args => flow.protect(kernelOf(args))
+        canProtect(stateOf(args)).ok && !flow?.isBusy(kernelOf(args)),
+      execute: async args => (await ready()).protect(kernelOf(args))
     });
     app.commands.addCommand(CommandIDs.unprotectBuild, {
       label: trans.__('Remove the PyTorch Build Protection…'),
@@ -118,31 +128,32 @@ export const protectPlugin: JupyterFrontEndPlugin<void> = {
         const s = stateOf(args);
         const report = s?.outcome?.kind === 'report' ? s.outcome.report : null;
         return (
-          hasProtection(protectionOf(report)) && !flow.isBusy(kernelOf(args))
+          hasProtection(protectionOf(report)) && !flow?.isBusy(kernelOf(args))
         );
       },
-      execute: args => flow.unprotect(kernelOf(args))
+      execute: async args => (await ready()).unprotect(kernelOf(args))
     });
     app.commands.addCommand(CommandIDs.copyRequirements, {
       label: trans.__('Copy PyTorch Requirements…'),
       caption: trans.__(
         'The build as pip requirements, a uv project and a conda environment file, with its index'
       ),
-      isEnabled: args => !!buildOf(args),
+      isEnabled: canExport,
       execute: async args => {
-        const b = exportBuild(stateOf(args), model.settings);
+        await ready();
+        const b = parts!.exportBuild(stateOf(args), model.settings);
         if (!('pins' in b)) {
           Notification.warning(tr(trans, b), { autoClose: 5000 });
           return;
         }
         const form = args['form'] as ExportForm | undefined;
         if (form === 'pip' || form === 'uv' || form === 'conda') {
-          copy(exportText(form, b));
+          copy(parts!.exportText(form, b));
           return;
         }
         await showDialog({
           title: trans.__('Requirements for this build'),
-          body: exportBody(b, trans, copy),
+          body: parts!.exportBody(b, trans, copy),
           buttons: [Dialog.okButton({ label: trans.__('Close') })]
         });
       }
