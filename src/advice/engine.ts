@@ -6,6 +6,7 @@ import { DEFAULT_ADVICE_SETTINGS } from './defaults';
 import { releaseBlocker, releasesFor } from './fit';
 import { readHardware } from './hardware';
 import { findRelease as findData, MATRIX } from './matrix';
+import { cudaLibsOf } from './cudaLibs';
 import { installedRules } from './installed';
 import { contextRules, platformRules } from './rules';
 import { indexNewer, variantDiscovery } from './indexPlans';
@@ -89,6 +90,9 @@ export function advise(
   }
   try {
     const advice = run(check.report, s, live);
+    // The CUDA libraries' findings ride with the advice: the views read them
+    // from the record, and this engine loads only with the first report.
+    advice.cudaLibs = cudaLibsOf(check.report);
     if (badIndex !== null) {
       advice.findings.push({
         id: 'invalid-index-url',
@@ -117,7 +121,8 @@ export function advise(
       ],
       plans: [],
       dataAsOf: MATRIX.dataAsOf,
-      missing: []
+      missing: [],
+      cudaLibs: cudaLibsOf(check.report)
     };
   }
 }

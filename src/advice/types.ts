@@ -2,6 +2,7 @@
  * Inputs and outputs of the advice engine. Every sentence is an IMessage:
  * the views translate it; ids, evidence and cells stay data.
  */
+import type { ICudaLibsAdvice } from './cudaLibs';
 import type { IMessage } from '../report/message';
 
 /** Which CUDA variant a plan prefers when several fit. */
@@ -111,6 +112,8 @@ export interface IAdvice {
   discover?: IIndexQuery[];
   /** The PyPI (or the user's mirror) the live check also reads. */
   pypiIndex?: string;
+  /** The CUDA library findings of the report's inventory; null without one. */
+  cudaLibs?: ICudaLibsAdvice | null;
 }
 
 export type { ILiveIndex } from '../report/outcome';

@@ -4,7 +4,7 @@
  * inventory; the answer comes from a job (probe/gpucheck.py) and is read
  * here. Pure.
  */
-import Ajv, { type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 
 import { msg, type IMessage } from '../report/message';
 import type { IProbeReport } from '../report/types';
@@ -64,11 +64,14 @@ const SCHEMA = {
 };
 let validate: ValidateFunction | null = null;
 
-/** Read the job's answer; a failed job gives one row per framework saying why. */
-export function readGpuCheck(
+/**
+ * Read the job's answer; a failed job gives one row per framework saying why.
+ * Async: the validator (ajv) loads with the first answer, not with the page.
+ */
+export async function readGpuCheck(
   job: IPreviewJob,
   frameworks: GpuFramework[]
-): IGpuCheckRow[] {
+): Promise<IGpuCheckRow[]> {
   const all = (m: IMessage): IGpuCheckRow[] =>
     frameworks.map(framework => ({
       framework,
@@ -85,7 +88,10 @@ export function readGpuCheck(
   if (job.status !== 'ok') {
     return all(msg('The check failed: %1', job.error ?? job.status));
   }
-  validate = validate ?? new Ajv({ strict: false }).compile(SCHEMA);
+  if (!validate) {
+    const { default: Ajv } = await import('ajv');
+    validate = new Ajv({ strict: false }).compile(SCHEMA);
+  }
   if (!validate(job.result)) {
     return all(msg('The check’s reply is malformed.'));
   }

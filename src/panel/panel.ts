@@ -9,7 +9,6 @@ import { Widget } from '@lumino/widgets';
 
 import { torchDoctorIcon } from '../icons';
 import type { IProbeState, ITorchDoctorModel } from '../tokens';
-import { cudaLibsOf } from '../advice/cudaLibs';
 import { renderAdvice } from './adviceView';
 import { renderCudaLibs } from './cudaLibsView';
 import { appendRow, el } from '../dom';
@@ -197,9 +196,9 @@ export class TorchDoctorPanel extends SidePanel {
       );
       this._section(
         'cudaLibs',
-        [valid ? report : null, installed, !!action],
+        [valid ? state.advice?.cudaLibs : null, installed, !!action],
         () => {
-          const libs = valid ? cudaLibsOf(report) : null;
+          const libs = valid ? (state.advice?.cudaLibs ?? null) : null;
           const box = libs
             ? renderCudaLibs(libs, trans, { action, afterInstall: installed })
             : null;

@@ -6,7 +6,6 @@ import { Notification } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
-import { cudaLibsOf } from '../advice/cudaLibs';
 import { CommandIDs } from '../commands';
 import { insertCell } from '../install/insert';
 import { ITorchDoctorModel } from '../tokens';
@@ -42,7 +41,7 @@ export const cudaFixPlugin: JupyterFrontEndPlugin<void> = {
       const n = Number(args['finding']);
       const f =
         report && Number.isInteger(n)
-          ? cudaLibsOf(report)?.findings[n]
+          ? state?.advice?.cudaLibs?.findings[n]
           : undefined;
       const session = id ? model.sessionOf(id) : null;
       const panel = session

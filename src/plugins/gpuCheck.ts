@@ -68,7 +68,7 @@ export const gpuCheckPlugin: JupyterFrontEndPlugin<void> = {
             GPU_CHECK_DEADLINE_S
           ).result;
           const body = el('ul', 'jp-TorchDoctor-gpuCheck');
-          for (const row of readGpuCheck(job, t.frameworks)) {
+          for (const row of await readGpuCheck(job, t.frameworks)) {
             const item = el('li', '', tr(trans, row.message));
             item.dataset.gpu = String(row.gpu);
             body.appendChild(item);

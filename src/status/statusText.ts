@@ -10,7 +10,6 @@ import type { IProbeState } from '../tokens';
 import { tr } from '../report/message';
 import { goneText } from '../panel/facts';
 import { inForce, protectionOf } from '../install/protect';
-import { cudaLibsOf } from '../advice/cudaLibs';
 
 /** How the item looks: its colour follows the level. */
 export type StatusLevel = 'ok' | 'warn' | 'error' | 'busy' | 'info';
@@ -175,7 +174,7 @@ export function statusSummary(
     parts.push(trans.__('protected'));
   }
   // The CUDA libraries change the text only when one of their findings is an error.
-  if (cudaLibsOf(report)?.hasError) {
+  if (advice.cudaLibs?.hasError) {
     parts.push(trans.__('CUDA libraries ✗'));
     level = 'error';
   }

@@ -47,8 +47,8 @@ describe('gpu check', () => {
     );
   });
 
-  it('reads each framework’s answer', () => {
-    const rows = readGpuCheck(
+  it('reads each framework’s answer', async () => {
+    const rows = await readGpuCheck(
       ok({
         results: [
           {
@@ -76,7 +76,7 @@ describe('gpu check', () => {
       'jax 0.10.2 sees no GPU (devices: TFRT_CPU_0): it runs on the CPU.',
       'cupy failed: ImportError: libcudart.so.12: cannot open shared object file'
     ]);
-    const gpu = readGpuCheck(
+    const gpu = await readGpuCheck(
       ok({
         results: [
           {
@@ -111,8 +111,8 @@ describe('gpu check', () => {
       ok({ results: [{ framework: 'tensorflow' }] }),
       'The check’s reply is malformed.'
     ]
-  ])('a failed job says why for every framework (%#)', (job, text) => {
-    const rows = readGpuCheck(job as IPreviewJob, ['jax', 'cupy']);
+  ])('a failed job says why for every framework (%#)', async (job, text) => {
+    const rows = await readGpuCheck(job as IPreviewJob, ['jax', 'cupy']);
     expect(rows.map(r => english(r.message))).toEqual([text, text]);
   });
 });
