@@ -10,6 +10,7 @@ import type {
   IPlan,
   IPlannedPackage
 } from './types';
+import { chooseInstaller, type IInstallerChoice } from './installer';
 import { overrideWarnings } from './overrides';
 import { joinIndex, shellWord } from './url';
 import { cudaOfVariant, variantKind } from './versions';
@@ -61,39 +62,21 @@ function pin(name: string, version: string, variant: string): string {
   return variant === 'default' ? `${version}` : `${version}+${variant}`;
 }
 
-/** The shell word for a path, quoted only when it needs it. */
-function quote(path: string): string {
-  return /^[\w@%+=:,./-]+$/.test(path)
-    ? path
-    : `"${path.replace(/(["\\$`])/g, '\\$1')}"`;
-}
-
-/**
- * The installer line: %pip normally; uv when the environment has no pip.
- */
-function installer(report: IProbeReport): string | null {
-  if (report.environment.pip_available) {
-    return '%pip install';
-  }
-  if (report.environment.uv_path) {
-    return `!${quote(report.environment.uv_path)} pip install --python ${quote(report.python.executable)}`;
-  }
-  return null;
-}
-
 /**
  * The text of an install cell: the installer line, exact pins and the
  * index, quoted so that neither IPython nor the shell interprets them.
- * Null when the environment has neither pip nor uv. The index must have
+ * Null when the environment has neither pip nor uv. The installer is
+ * chosen by src/advice/installer.ts (the `auto` choice by default). The index must have
  * passed checkIndexUrl (src/advice/url.ts).
  */
 export function installCell(
   report: IProbeReport,
   specs: string[],
   index: string | null,
-  nightly: boolean
+  nightly: boolean,
+  choice: IInstallerChoice | null = chooseInstaller(report)
 ): string | null {
-  const line = installer(report);
+  const line = choice?.line;
   if (!line) {
     return null;
   }
@@ -168,12 +151,14 @@ export function buildPlan(
       replaces: current ? current.build_version : null
     });
   }
+  const choice = chooseInstaller(report, settings.installer ?? 'auto');
   const cell =
     installCell(
       report,
       packages.map(p => (p.version ? `${p.name}==${p.version}` : p.name)),
       index,
-      nightly
+      nightly,
+      choice
     ) ?? '';
   if (!cell) {
     warnings.push(
@@ -198,9 +183,7 @@ export function buildPlan(
       )
     );
   }
-  warnings.push(
-    ...overrideWarnings(report, index, !!installer(report)?.startsWith('%pip'))
-  );
+  warnings.push(...overrideWarnings(report, index, choice?.tool !== 'uv'));
   if (release?.seen_on_index === false) {
     warnings.push(
       msg(
@@ -246,6 +229,8 @@ export function buildPlan(
     packages,
     indexUrl: index,
     cell,
+    installer:
+      cell && choice ? { tool: choice.tool, reason: choice.reason } : null,
     downloadMb,
     confirmedBy,
     warnings,
