@@ -6,7 +6,8 @@
 
 `serve` also answers under /slow-N/ (N seconds, 1 to 60): the same pages
 at once, but each wheel only after N seconds, so that a test can act while
-pip downloads. `blackhole` accepts connections and never answers: an index
+pip downloads. `serve` also answers under /rate-N/ (N MB/s, 1 to 99): each wheel
+streamed at that rate, so that pip's and uv's progress bars move. `blackhole` accepts connections and never answers: an index
 that hangs (each connection is dropped after 120 s).
 
 `build` downloads torch 2.13.0+cpu and its dependencies through pip (which
@@ -67,13 +68,35 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     def __init__(self, *a, root=".", **k):
         super().__init__(*a, directory=root, **k)
 
+    rate = 0
+
     def translate_path(self, path):
         m = re.match(r"^/slow-(\d{1,2})(/.*)$", path)
         if m:
             path = m.group(2)
             if path.startswith("/files/"):
                 time.sleep(min(60, max(1, int(m.group(1)))))
+        m = re.match(r"^/rate-(\d{1,2})(/.*)$", path)
+        if m:
+            path = m.group(2)
+            if path.startswith("/files/"):
+                self.rate = max(1, int(m.group(1))) * 1_000_000
         return super().translate_path(path)
+
+    def copyfile(self, source, outputfile):
+        if not self.rate:
+            return super().copyfile(source, outputfile)
+        # Chunks of 1/20 s at the path's rate, paced against the clock.
+        chunk, start, sent = max(1, self.rate // 20), time.monotonic(), 0
+        while True:
+            data = source.read(chunk)
+            if not data:
+                return
+            outputfile.write(data)
+            sent += len(data)
+            ahead = sent / self.rate - (time.monotonic() - start)
+            if ahead > 0:
+                time.sleep(ahead)
 
 
 def serve(root, port):
