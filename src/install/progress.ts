@@ -109,7 +109,7 @@ export function readProgress(
     pipCurrent = 0;
   };
   for (const seg of segments) {
-    const line = seg.trimEnd();
+    const line = seg.replace(/\s+$/, '');
     if (!line) {
       continue;
     }
@@ -209,4 +209,29 @@ export function readProgress(
     fraction,
     error
   };
+}
+
+/**
+ * The progress to show next: `next` unless it says nothing new (the same
+ * wheel, phase and percent), and never a bar that goes back (a newly seen
+ * wheel may raise the total).
+ */
+export function advance(
+  prev: IInstallProgress | null,
+  next: IInstallProgress
+): IInstallProgress {
+  const fraction =
+    prev?.fraction !== null &&
+    prev?.fraction !== undefined &&
+    next.fraction !== null
+      ? Math.max(prev.fraction, next.fraction)
+      : next.fraction;
+  const same =
+    !!prev &&
+    prev.phase === next.phase &&
+    prev.wheel === next.wheel &&
+    prev.doneBytes === next.doneBytes &&
+    Math.round((prev.fraction ?? -1) * 100) ===
+      Math.round((fraction ?? -1) * 100);
+  return same && prev ? prev : { ...next, fraction };
 }
