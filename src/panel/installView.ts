@@ -83,7 +83,13 @@ export function renderInstall(
   }
   const t = status.timings;
   const parts = [
-    t.pip !== undefined ? trans.__('pip %1 s', (t.pip / 1000).toFixed(1)) : '',
+    t.pip !== undefined
+      ? trans.__(
+          '%1 %2 s',
+          status.plan.installer?.tool ?? 'pip',
+          (t.pip / 1000).toFixed(1)
+        )
+      : '',
     t.restart !== undefined
       ? trans.__('restart %1 s', (t.restart / 1000).toFixed(1))
       : '',
