@@ -31,6 +31,12 @@ export interface IInstallProgress {
   fraction: number | null;
   /** The error line pip or uv printed, when it failed. */
   error: string | null;
+  /**
+   * Packages prepared out of all, where that is all the output tells: uv in
+   * JupyterLab (it sees JPY_SESSION_NAME) draws one bar of packages, not
+   * bytes. The fraction then counts packages.
+   */
+  packages?: { done: number; total: number } | null;
 }
 
 const UNITS: { [unit: string]: number } = {
@@ -68,6 +74,10 @@ const UV_DOWNLOADING = new RegExp(
   String.raw`^\s*Downloading ([A-Za-z0-9][A-Za-z0-9._-]*) \(${SIZE}\)\s*$`
 );
 
+/** uv in JupyterLab: "⠙ Preparing packages... (6/9)", at the end "⠸  (9/9)". */
+const UV_PREPARING =
+  /(?:^|\s)(?:Preparing packages\.\.\. )?\((\d+)\/(\d+)\)\s*$/;
+
 /** The file name of a pip download: the last path part, %2B decoded. */
 function fileName(urlOrName: string): string {
   const last = urlOrName.split(/[/\\]/).pop() ?? urlOrName;
@@ -104,6 +114,7 @@ export function readProgress(
   let pipCurrent = 0;
   // uv: each package's [done, total], downloads run side by side.
   const uv = new Map<string, [number, number]>();
+  let packages = null as { done: number; total: number } | null;
   const finishPip = () => {
     pipDone += wheelBytes ?? pipCurrent;
     pipCurrent = 0;
@@ -140,6 +151,18 @@ export function readProgress(
       const unit = UNITS[m[3]] ?? 1;
       pipCurrent = Number(m[1]) * unit;
       wheelBytes ??= Number(m[2]) * unit;
+    }
+    if (
+      tool === 'uv' &&
+      (m = UV_PREPARING.exec(line)) &&
+      /Preparing packages|^\S?\s+\(/.test(line.trim()) &&
+      Number(m[2]) > 0
+    ) {
+      phase = phase === 'resolving' ? 'downloading' : phase;
+      packages = {
+        done: Math.max(Number(m[1]), packages?.done ?? 0),
+        total: Number(m[2])
+      };
     }
     UV_BAR.lastIndex = 0;
     const inLine = new Set<string>();
@@ -194,11 +217,18 @@ export function readProgress(
       ? Math.max(estimateBytes ?? 0, seen)
       : null;
   const downloaded = phase === 'installing' || phase === 'done';
+  // Counting packages only where uv printed no bytes at all.
+  const counted = tool === 'uv' && uv.size === 0 && packages ? packages : null;
+  if (counted && total) {
+    doneBytes = (counted.done / counted.total) * total;
+  }
   const fraction = downloaded
     ? 1
-    : total
-      ? Math.min(1, doneBytes / total)
-      : null;
+    : counted
+      ? counted.done / counted.total
+      : total
+        ? Math.min(1, doneBytes / total)
+        : null;
   return {
     tool,
     phase,
@@ -207,7 +237,8 @@ export function readProgress(
     doneBytes: downloaded ? Math.max(doneBytes, total ?? 0) : doneBytes,
     totalBytes: total,
     fraction,
-    error
+    error,
+    packages: counted
   };
 }
 

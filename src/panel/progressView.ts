@@ -69,15 +69,25 @@ export function renderProgress(
   const what =
     failed || p.phase === 'failed'
       ? trans.__('%1 failed', tool || trans.__('The install'))
-      : p.phase === 'downloading' && p.wheel
-        ? p.wheelBytes
-          ? trans.__('Downloading %1 (%2)', p.wheel, formatBytes(p.wheelBytes))
-          : trans.__('Downloading %1', p.wheel)
-        : p.phase === 'installing'
-          ? trans.__('Unpacking and installing the wheels')
-          : p.phase === 'done'
-            ? trans.__('Installed')
-            : trans.__('Resolving the packages');
+      : p.phase === 'downloading' && p.packages
+        ? trans.__(
+            'Downloading and preparing packages: %1 of %2',
+            p.packages.done,
+            p.packages.total
+          )
+        : p.phase === 'downloading' && p.wheel
+          ? p.wheelBytes
+            ? trans.__(
+                'Downloading %1 (%2)',
+                p.wheel,
+                formatBytes(p.wheelBytes)
+              )
+            : trans.__('Downloading %1', p.wheel)
+          : p.phase === 'installing'
+            ? trans.__('Unpacking and installing the wheels')
+            : p.phase === 'done'
+              ? trans.__('Installed')
+              : trans.__('Resolving the packages');
   const label = el('div', 'jp-TorchDoctor-progressLabel', what);
   label.id = `jp-TorchDoctor-progressLabel-${++labelSeq}`;
   box.appendChild(label);
@@ -92,14 +102,21 @@ export function renderProgress(
     bar.setAttribute('aria-valuenow', String(pct));
     bar.setAttribute(
       'aria-valuetext',
-      p.totalBytes
+      p.packages
         ? trans.__(
-            '%1% (%2 of about %3)',
+            '%1% (%2 of %3 packages)',
             pct,
-            formatBytes(Math.min(p.doneBytes, p.totalBytes)),
-            formatBytes(p.totalBytes)
+            p.packages.done,
+            p.packages.total
           )
-        : trans.__('%1%', pct)
+        : p.totalBytes
+          ? trans.__(
+              '%1% (%2 of about %3)',
+              pct,
+              formatBytes(Math.min(p.doneBytes, p.totalBytes)),
+              formatBytes(p.totalBytes)
+            )
+          : trans.__('%1%', pct)
     );
   }
   if (failed || p.phase === 'failed') {
@@ -110,7 +127,22 @@ export function renderProgress(
   bar.appendChild(fill);
   box.appendChild(bar);
 
-  if (p.totalBytes) {
+  if (p.packages && p.phase === 'downloading') {
+    // uv in JupyterLab prints packages, not bytes: so does the bar.
+    box.appendChild(
+      el(
+        'div',
+        'jp-TorchDoctor-progressBytes',
+        trans.__(
+          '%1 of %2 packages (about %3 in all) · %4',
+          p.packages.done,
+          p.packages.total,
+          p.totalBytes ? formatBytes(p.totalBytes) : '?',
+          tool
+        )
+      )
+    );
+  } else if (p.totalBytes) {
     box.appendChild(
       el(
         'div',

@@ -136,6 +136,24 @@ describe('uv progress', () => {
     expect(readPipResult(parts.map(p => p.text).join('')).ok).toBe(true);
   });
 
+  it('reads uv in JupyterLab: one bar of packages, not bytes (uv sees JPY_SESSION_NAME)', () => {
+    const parts = chunks('uv-jupyterlab.json');
+    for (const steps of [
+      rawSteps(parts.map(p => p.text!)),
+      modelSteps(parts)
+    ]) {
+      expectMoves(steps);
+      const mid = steps.find(
+        s => s.phase === 'downloading' && s.packages?.done
+      );
+      expect(mid?.tool).toBe('uv');
+      expect(mid?.packages?.total).toBe(9);
+      expect(mid?.fraction).toBeCloseTo(mid!.packages!.done / 9, 5);
+      expect(mid?.wheel).toBeNull();
+    }
+    expect(readPipResult(parts.map(p => p.text).join('')).ok).toBe(true);
+  });
+
   it('ends as an error with uv’s reason', () => {
     const all = chunks('uv-notebook-nomatch.json')
       .map(p => p.text)

@@ -98,4 +98,33 @@ describe('the progress bar', () => {
     // Resolving, the tens of the download, unpacking, done: nothing more.
     expect(said.length).toBeLessThanOrEqual(percents.length + 4);
   });
+
+  it('counts packages where uv in JupyterLab prints no bytes', () => {
+    const uv = JSON.parse(
+      fs.readFileSync(
+        path.join(
+          __dirname,
+          '..',
+          '..',
+          'install',
+          '__tests__',
+          'progress',
+          'uv-jupyterlab.json'
+        ),
+        'utf8'
+      )
+    );
+    let so = '';
+    const mid = uv.chunks
+      .map((c: { text: string }) => readProgress((so += c.text), 185e6))
+      .find((p: IInstallProgress) => p.packages && p.packages.done > 0)!;
+    const node = renderProgress(mid, MARK);
+    const bar = node.querySelector('[role="progressbar"]')!;
+    expect(bar.getAttribute('aria-valuenow')).toBe(
+      String(Math.round((mid.packages!.done / 9) * 100))
+    );
+    expect(
+      node.querySelector('.jp-TorchDoctor-progressLabel')!.textContent
+    ).toBe(`«Downloading and preparing packages: ${mid.packages!.done} of 9»`);
+  });
 });
