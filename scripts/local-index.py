@@ -6,7 +6,9 @@
 
 `serve` also answers under /slow-N/ (N seconds, 1 to 60): the same pages
 at once, but each wheel only after N seconds, so that a test can act while
-pip downloads. `blackhole` accepts connections and never answers: an index
+pip downloads. `serve` also answers under /rate-N/ (N MB/s, 1 to 99): each wheel
+streamed at that rate, so that pip's and uv's progress bars move. It answers byte ranges (Range:
+bytes=a-b, bytes=-n) as a CDN does. `blackhole` accepts connections and never answers: an index
 that hangs (each connection is dropped after 120 s).
 
 `build` downloads torch 2.13.0+cpu and its dependencies through pip (which
@@ -67,13 +69,77 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     def __init__(self, *a, root=".", **k):
         super().__init__(*a, directory=root, **k)
 
+    rate = 0
+
     def translate_path(self, path):
         m = re.match(r"^/slow-(\d{1,2})(/.*)$", path)
         if m:
             path = m.group(2)
             if path.startswith("/files/"):
                 time.sleep(min(60, max(1, int(m.group(1)))))
+        m = re.match(r"^/rate-(\d{1,2})(/.*)$", path)
+        if m:
+            path = m.group(2)
+            if path.startswith("/files/"):
+                self.rate = max(1, int(m.group(1))) * 1_000_000
         return super().translate_path(path)
+
+    def send_head(self):
+        # Byte ranges, as a CDN serves them (download.pytorch.org does): uv reads a wheel's
+        # METADATA from the end of the file instead of downloading it twice.
+        m = re.match(r"^bytes=(\d*)-(\d*)$", self.headers.get("Range", ""))
+        path = self.translate_path(self.path)
+        if not m or not os.path.isfile(path) or m.group(1) == m.group(2) == "":
+            return super().send_head()
+        size = os.path.getsize(path)
+        if m.group(1) == "":
+            start, end = max(0, size - int(m.group(2))), size - 1
+        else:
+            start = int(m.group(1))
+            end = min(size - 1, int(m.group(2))) if m.group(2) else size - 1
+        if start >= size or start > end:
+            self.send_error(416)
+            return None
+        f = open(path, "rb")
+        f.seek(start)
+        self.send_response(206)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Accept-Ranges", "bytes")
+        self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+        self.send_header("Content-Length", str(end - start + 1))
+        self.end_headers()
+        self._left = end - start + 1
+        return f
+
+    def end_headers(self):
+        if not getattr(self, "_left", None):
+            self.send_header("Accept-Ranges", "bytes")
+        super().end_headers()
+
+    def copyfile(self, source, outputfile):
+        left = getattr(self, "_left", None)
+        if left is not None:
+            self._left = None
+            while left > 0:
+                data = source.read(min(left, 1 << 20))
+                if not data:
+                    return
+                outputfile.write(data)
+                left -= len(data)
+            return
+        if not self.rate:
+            return super().copyfile(source, outputfile)
+        # Chunks of 1/20 s at the path's rate, paced against the clock.
+        chunk, start, sent = max(1, self.rate // 20), time.monotonic(), 0
+        while True:
+            data = source.read(chunk)
+            if not data:
+                return
+            outputfile.write(data)
+            sent += len(data)
+            ahead = sent / self.rate - (time.monotonic() - start)
+            if ahead > 0:
+                time.sleep(ahead)
 
 
 def serve(root, port):

@@ -14,6 +14,8 @@
 #   install-preview  ipykernel and tiny fixture wheels: one pins torch==2.14.1 (the
 #                    confirm dialog's plan preview names the pin the plan breaks),
 #                    two are cuDNN for CUDA 12 and 13 (the CUDA libraries section)
+#   install-auto     made by pip, no pip setting uv would not read: the `auto`
+#                    installer's uv cell (`make-install-envs.sh install-auto`: only it)
 #   gpu-install      (only with the argument gpu-install) the install kernel of
 #                    the remote "GPU host", scripts/gateway.sh
 # Their kernels read no pip configuration (PIP_CONFIG_FILE=/dev/null), so
@@ -63,11 +65,45 @@ make_env() {
 import json, os, sys
 path = os.path.join(".venv", "share", "jupyter", "kernels", sys.argv[1], "kernel.json")
 spec = json.load(open(path))
-spec["env"] = {"PIP_CONFIG_FILE": os.devnull, "PIP_RETRIES": "1"}
+# PIP_TRUSTED_HOST is a pip setting uv would not read: it keeps these kernels on
+# %pip under the `auto` installer whether or not uv is on their PATH (#21).
+spec["env"] = {"PIP_CONFIG_FILE": os.devnull, "PIP_RETRIES": "1", "PIP_TRUSTED_HOST": "127.0.0.1"}
 json.dump(spec, open(path, "w"), indent=1)
 PY
   echo "install env $name: ready ($((SECONDS - start)) s)"
 }
+
+# install-auto: a venv made by pip (a copy of no-torch) whose kernel sees no pip
+# setting that uv would not read, so the `auto` installer picks uv (on the
+# kernel's PATH: .venv/bin/uv). The kernel starts through `env -u` so that the
+# server's own PIP_* settings (this machine's PIP_CERT, PIP_FIND_LINKS) do not
+# reach it; both installers start with a cold cache (Galata installer.spec.ts,
+# benchmarks/install-click.sh).
+make_auto_env() {
+  local dir="$ROOT/install-auto" start=$SECONDS
+  copy_env "$TEST_ENVS/no-torch" "$dir"
+  "$dir/bin/python" -m ipykernel install --prefix .venv --name install-auto \
+    --display-name "Python (install: auto)" >/dev/null 2>&1
+  .venv/bin/python - <<'PY'
+import json, os
+path = os.path.join(".venv", "share", "jupyter", "kernels", "install-auto", "kernel.json")
+spec = json.load(open(path))
+unset = []
+for name in ("INDEX_URL", "EXTRA_INDEX_URL", "FIND_LINKS", "NO_INDEX", "CONSTRAINT", "CERT",
+             "CLIENT_CERT", "TRUSTED_HOST", "PROXY"):
+    unset += ["-u", "PIP_" + name]
+spec["argv"] = ["/usr/bin/env", *unset, *spec["argv"]]
+spec["env"] = {"PIP_CONFIG_FILE": os.devnull, "PIP_RETRIES": "1", "PIP_NO_CACHE_DIR": "1",
+               "UV_NO_CONFIG": "1", "UV_NO_CACHE": "1", "UV_LINK_MODE": "copy"}
+json.dump(spec, open(path, "w"), indent=1)
+PY
+  echo "install env install-auto: ready ($((SECONDS - start)) s)"
+}
+
+if [ "${1:-}" = install-auto ]; then
+  make_auto_env
+  exit 0
+fi
 
 none() { :; }
 
@@ -143,3 +179,4 @@ PY
   echo "install env install-uv: ready ($((SECONDS - start)) s)"
 }
 make_uv_env
+make_auto_env

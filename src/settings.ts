@@ -4,6 +4,7 @@
  * schema through {@link readSettings} and compares with DEFAULT_SETTINGS.
  */
 import { DEFAULT_ADVICE_SETTINGS } from './advice/defaults';
+import { INSTALLER_SETTINGS } from './advice/installer';
 import { isManagedPackage } from './report/packages';
 import type { IProbeSettings } from './tokens';
 
@@ -30,6 +31,7 @@ export const ADVICE_KEYS: readonly (keyof IProbeSettings)[] = [
   'packages',
   'cudaPolicy',
   'allowOlderTorch',
+  'installer',
   'liveIndexCheck',
   'indexCheckTimeoutS'
 ];
@@ -71,6 +73,7 @@ export function readSettings(c: {
       d.cudaPolicy
     ),
     allowOlderTorch: bool('allowOlderTorch', d.allowOlderTorch),
+    installer: pick('installer', [...INSTALLER_SETTINGS], d.installer),
     liveIndexCheck: bool('liveIndexCheck', d.liveIndexCheck),
     indexCheckTimeoutS: num('indexCheckTimeout', d.indexCheckTimeoutS),
     showStatusItem: bool('showStatusItem', d.showStatusItem),

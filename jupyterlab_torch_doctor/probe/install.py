@@ -8,10 +8,14 @@ import sys
 
 from .core import _read_text
 
+# Also the settings uv does not read (certificates, trusted hosts, proxy, constraints): the front
+# end's `auto` installer keeps pip when one is set (src/advice/installer.ts).
 INDEX_ENV = ("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_FIND_LINKS", "PIP_NO_INDEX",
-             "PIP_CONFIG_FILE", "UV_INDEX_URL", "UV_EXTRA_INDEX_URL", "UV_DEFAULT_INDEX",
+             "PIP_CONFIG_FILE", "PIP_CONSTRAINT", "PIP_CERT", "PIP_CLIENT_CERT", "PIP_TRUSTED_HOST",
+             "PIP_PROXY", "UV_INDEX_URL", "UV_EXTRA_INDEX_URL", "UV_DEFAULT_INDEX",
              "UV_INDEX", "UV_TORCH_BACKEND")
-PIP_KEYS = ("index-url", "extra-index-url", "find-links", "no-index", "constraint")
+PIP_KEYS = ("index-url", "extra-index-url", "find-links", "no-index", "constraint", "cert",
+            "client-cert", "trusted-host", "proxy")
 _CRED = re.compile(r"(//)[^/@\s]+@")
 
 

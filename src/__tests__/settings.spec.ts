@@ -32,7 +32,9 @@ describe('settings', () => {
                 ? 'https://mirror.test/whl'
                 : key === 'channel'
                   ? 'nightly'
-                  : 'newest';
+                  : key === 'installer'
+                    ? 'pip'
+                    : 'newest';
       expect([key, readSettings(changed)]).not.toEqual([key, DEFAULT_SETTINGS]);
     }
     expect(Object.keys(DEFAULT_SETTINGS)).toHaveLength(

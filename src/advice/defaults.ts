@@ -11,5 +11,6 @@ export const DEFAULT_ADVICE_SETTINGS: IAdviceSettings = {
   indexBaseUrl: 'https://download.pytorch.org/whl',
   packages: [...MANAGED_PACKAGES],
   cudaPolicy: 'pytorch-default',
-  allowOlderTorch: true
+  allowOlderTorch: true,
+  installer: 'auto'
 };

@@ -10,11 +10,12 @@ import type {
   IPlan,
   IPlannedPackage
 } from './types';
+import { chooseInstaller, type IInstallerChoice } from './installer';
 import { overrideWarnings } from './overrides';
 import { companionFor } from './pairing';
 import { pytorchRelease } from './snapshot';
 import { pypiIndex } from './pypi';
-import { joinIndex, shellOf, shellPath, shellWord } from './url';
+import { joinIndex, shellOf, shellWord } from './url';
 import { cudaOfVariant, variantKind } from './versions';
 
 /** Packages whose builds are tied to one torch and CUDA: a new torch breaks them. */
@@ -65,25 +66,10 @@ function pin(name: string, version: string, variant: string): string {
 }
 
 /**
- * The installer line: %pip normally; uv when the environment has no pip
- * (null when uv's or Python's path cannot be written safely in a `!` line).
- */
-function installer(report: IProbeReport): string | null {
-  if (report.environment.pip_available) {
-    return '%pip install';
-  }
-  const shell = shellOf(report);
-  const uv = report.environment.uv_path
-    ? shellPath(report.environment.uv_path, shell)
-    : null;
-  const python = shellPath(report.python.executable, shell);
-  return uv && python ? `!${uv} pip install --python ${python}` : null;
-}
-
-/**
  * The text of an install cell: the installer line, exact pins and the
  * index, quoted so that neither IPython nor the shell interprets them.
- * Null when the environment has neither pip nor uv. The index must have
+ * Null when the environment has neither pip nor uv. The installer is
+ * chosen by src/advice/installer.ts (the `auto` choice by default). The index must have
  * passed checkIndexUrl (src/advice/url.ts) for the kernel's shell.
  */
 export function installCell(
@@ -91,9 +77,10 @@ export function installCell(
   specs: string[],
   index: string | null,
   nightly: boolean,
-  upgrade = false
+  upgrade = false,
+  choice: IInstallerChoice | null = chooseInstaller(report)
 ): string | null {
-  const line = installer(report);
+  const line = choice?.line;
   if (!line) {
     return null;
   }
@@ -199,13 +186,15 @@ export function buildPlan(
       replaces: current ? current.build_version : null
     });
   }
+  const choice = chooseInstaller(report, settings.installer ?? 'auto');
   const cell =
     installCell(
       report,
       packages.map(p => (p.version ? `${p.name}==${p.version}` : p.name)),
       index,
       nightly,
-      packages.some(p => p.version === null && p.replaces !== null)
+      packages.some(p => p.version === null && p.replaces !== null),
+      choice
     ) ?? '';
   if (!cell) {
     warnings.push(
@@ -236,9 +225,7 @@ export function buildPlan(
       )
     );
   }
-  warnings.push(
-    ...overrideWarnings(report, index, !!installer(report)?.startsWith('%pip'))
-  );
+  warnings.push(...overrideWarnings(report, index, choice?.tool !== 'uv'));
   if (release?.seen_on_index === false) {
     warnings.push(
       msg(
@@ -309,6 +296,8 @@ export function buildPlan(
     packages,
     indexUrl: index,
     cell,
+    installer:
+      cell && choice ? { tool: choice.tool, reason: choice.reason } : null,
     downloadMb,
     confirmedBy,
     warnings,

@@ -22,6 +22,8 @@ export interface IAdviceSettings {
   cudaPolicy: CudaPolicy;
   /** Whether a release older than the newest may be proposed. */
   allowOlderTorch: boolean;
+  /** What runs the install cell (src/advice/installer.ts). */
+  installer: InstallerSetting;
 }
 
 /** The engine's verdict on a kernel's torch. */
@@ -79,6 +81,8 @@ export interface IPlan {
   cell: string;
   /** Approximate download in MB. */
   downloadMb: number | null;
+  /** The installer of the cell and why; absent where there is no cell. */
+  installer?: Pick<IInstallerChoice, 'tool' | 'reason'> | null;
   /** Whether the wheels were confirmed on the index, or come from the data file. */
   confirmedBy: 'live-index' | 'data';
   /** Packages that the plan would break (CUDA-tied builds) and other cautions. */
@@ -117,4 +121,5 @@ export interface IAdvice {
 }
 
 export type { ILiveIndex } from '../report/outcome';
+import type { IInstallerChoice, InstallerSetting } from './installer';
 import type { IIndexQuery } from '../report/outcome';

@@ -16,6 +16,7 @@ import type { ITorchDoctorModel } from '../tokens';
 import type { IInstallHost } from './host';
 import { pipReasons, readPipResult } from './pipResult';
 import type { IPlanPreview, IPreviewRun } from './preview';
+import { advance, readProgress, type IInstallProgress } from './progress';
 import type { IInstallStatus, InstallStep } from './types';
 import {
   revertPlan,
@@ -66,6 +67,8 @@ interface IPending {
   pipWarnings: IMessage[];
   timings: IInstallStatus['timings'];
   step: InstallStep;
+  /** pip's or uv's progress while the cell runs (#21). */
+  progress: IInstallProgress | null;
 }
 
 /**
@@ -159,7 +162,8 @@ export class InstallFlow {
       ran: null,
       pipWarnings: [],
       timings: {},
-      step: 'inserted'
+      step: 'inserted',
+      progress: null
     };
     this._pending.set(kernelId, p);
     this._set(
@@ -245,9 +249,23 @@ export class InstallFlow {
     }
     p.timings = {};
     p.ran = text;
-    this._set(p, 'running', msg('pip is running in the kernel…'));
+    const estimate =
+      p.plan.downloadMb !== null ? p.plan.downloadMb * 1e6 : null;
+    p.progress = readProgress('', estimate);
+    const running = msg(
+      '%1 is running in the kernel…',
+      p.plan.installer?.tool ?? 'pip'
+    );
+    this._set(p, 'running', running);
     const started = performance.now();
-    const out = await p.host.run(p.cellId, text).catch(reason => ({
+    const onOutput = (t: string) => {
+      const next = advance(p.progress, readProgress(t, estimate));
+      if (p.step === 'running' && next !== p.progress) {
+        p.progress = next;
+        this._set(p, 'running', running);
+      }
+    };
+    const out = await p.host.run(p.cellId, text, onOutput).catch(reason => ({
       text: String(reason),
       errored: true,
       interrupted: null
@@ -278,6 +296,12 @@ export class InstallFlow {
     }
     const pip = readPipResult(out.text, out.errored);
     if (!pip.ok) {
+      const last = readProgress(out.text, estimate);
+      p.progress = {
+        ...last,
+        phase: 'failed',
+        error: last.error ?? (pip.line || null)
+      };
       this._ui.notify('error', pip.message);
       return this._set(
         p,
@@ -409,7 +433,8 @@ export class InstallFlow {
       message,
       reasons,
       table,
-      timings: { ...p.timings }
+      timings: { ...p.timings },
+      progress: p.progress
     };
     if (this._pending.get(p.kernelId) === p) {
       this._model.setInstallStatus(p.kernelId, status);

@@ -47,8 +47,15 @@ export interface IInstallHost {
   ): string | null;
   /** The cell's current text, or null when it was deleted. */
   source(cellId: string | null, planned: string): string | null;
-  /** Run the cell and collect its output; never rejects. */
-  run(cellId: string | null, text: string): Promise<IRunResult>;
+  /**
+   * Run the cell and collect its output; never rejects. `onOutput` gets
+   * the cell's output so far while it runs (for the progress bar).
+   */
+  run(
+    cellId: string | null,
+    text: string,
+    onOutput?: (text: string) => void
+  ): Promise<IRunResult>;
 }
 
 /** Options for the real hosts. */
@@ -73,6 +80,33 @@ export function hostFor(
   }
   const cons = o.consoles?.find(w => w.sessionContext === session);
   return cons ? new ConsoleHost(cons) : null;
+}
+
+/** How often a running install cell's output is read for its progress. */
+const PROGRESS_POLL_MS = 400;
+
+/**
+ * Call `onOutput` with `read()` every PROGRESS_POLL_MS while the install
+ * runs, when it changed; the returned function stops it. Polling the
+ * output model rather than following its signals: stream text appends
+ * change a text model that the output list does not signal.
+ */
+function pollOutput(
+  read: () => string | null,
+  onOutput?: (text: string) => void
+): () => void {
+  if (!onOutput) {
+    return () => undefined;
+  }
+  let last = '';
+  const timer = setInterval(() => {
+    const text = read();
+    if (text !== null && text !== last) {
+      last = text;
+      onOutput(text);
+    }
+  }, PROGRESS_POLL_MS);
+  return () => clearInterval(timer);
 }
 
 /**
@@ -153,11 +187,19 @@ class NotebookHost implements IInstallHost {
     return cell ? cell.model.sharedModel.getSource() : null;
   }
 
-  async run(cellId: string | null): Promise<IRunResult> {
+  async run(
+    cellId: string | null,
+    _text?: string,
+    onOutput?: (text: string) => void
+  ): Promise<IRunResult> {
     const cell = cellId ? findCell(this._panel, cellId) : null;
     if (!cell) {
       return { text: '', errored: true, interrupted: null };
     }
+    const stop = pollOutput(
+      () => (cell.isDisposed ? null : outputText(cell).text),
+      onOutput
+    );
     const notebook = this._panel.content;
     let interrupt = false;
     const onExecuted = (
@@ -177,7 +219,10 @@ class NotebookHost implements IInstallHost {
         this._o.dialogs,
         this._o.translator
       )
-    ).finally(() => NotebookActions.executed.disconnect(onExecuted));
+    ).finally(() => {
+      stop();
+      NotebookActions.executed.disconnect(onExecuted);
+    });
     // The cell keeps pip's output whatever happened: read it from there,
     // unless the user deleted it or closed the notebook meanwhile.
     const out =
@@ -214,22 +259,34 @@ class ConsoleHost implements IInstallHost {
     return planned;
   }
 
-  async run(_: string | null, text: string): Promise<IRunResult> {
+  async run(
+    _: string | null,
+    text: string,
+    onOutput?: (text: string) => void
+  ): Promise<IRunResult> {
     const console_ = this._panel.console;
     const tag = `install-${Date.now()}`;
+    // The injected cell, not whatever the user ran after it.
+    const find = (): CodeCell | null => {
+      const cells = [console_.promptCell, ...Array.from(console_.cells)];
+      for (let i = cells.length - 1; i >= 0; i--) {
+        const c = cells[i];
+        const meta = c?.model.getMetadata('torch_doctor') as
+          { id?: string } | undefined;
+        if (c instanceof CodeCell && meta?.id === tag && !c.model.isDisposed) {
+          return c;
+        }
+      }
+      return null;
+    };
+    const stop = pollOutput(() => {
+      const c = find();
+      return c ? outputText(c).text : null;
+    }, onOutput);
     const r = await watching(this.session, () =>
       console_.inject(text, { torch_doctor: { role: 'install', id: tag } })
-    );
-    // The injected cell, not whatever the user ran after it.
-    let cell: CodeCell | null = null;
-    for (let i = console_.cells.length - 1; i >= 0 && !cell; i--) {
-      const c = console_.cells.get(i);
-      const meta = c.model.getMetadata('torch_doctor') as
-        { id?: string } | undefined;
-      if (c instanceof CodeCell && meta?.id === tag && !c.model.isDisposed) {
-        cell = c;
-      }
-    }
+    ).finally(stop);
+    const cell = find();
     const out = cell
       ? outputText(cell)
       : { text: String(r.error ?? ''), errored: true };

@@ -3,6 +3,7 @@
  */
 import type { IPlan } from '../advice/types';
 import type { IMessage } from '../report/message';
+import type { IInstallProgress } from './progress';
 
 /** Where an install stands. */
 export type InstallStep =
@@ -54,6 +55,8 @@ export interface IInstallStatus {
   table: IBeforeAfter[];
   /** How long each step took, in milliseconds, as far as it got. */
   timings: { pip?: number; restart?: number; verify?: number };
+  /** pip's or uv's progress while the cell runs, and where it stopped (#21). */
+  progress?: IInstallProgress | null;
 }
 
 /**

@@ -94,6 +94,12 @@ function plan(
   box.appendChild(el('h3', 'jp-TorchDoctor-planTitle', tr(trans, p.title)));
   if (p.cell) {
     box.appendChild(el('pre', 'jp-TorchDoctor-cell', p.cell));
+    if (p.installer) {
+      // Which installer runs the cell and why, in one line (#21).
+      box.appendChild(
+        el('div', 'jp-TorchDoctor-planInstaller', tr(trans, p.installer.reason))
+      );
+    }
     if (action) {
       box.appendChild(
         action({

@@ -1,5 +1,6 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 
+import { progressAnnouncement } from './progressView';
 import type { IProbeReport } from '../report/types';
 import type { InstallStep } from '../install/types';
 import type { IProbeState } from '../tokens';
@@ -145,7 +146,12 @@ export function stateLine(
   ) {
     switch (step) {
       case 'running':
-        return { text: trans.__('Installing…'), kind: 'busy' };
+        return {
+          text: state.install?.progress
+            ? progressAnnouncement(state.install.progress, trans)
+            : trans.__('Installing…'),
+          kind: 'busy'
+        };
       case 'restarting':
         return { text: trans.__('Restarting the kernel…'), kind: 'busy' };
       case 'verifying':

@@ -4,6 +4,7 @@ import { CommandIDs } from '../commands';
 import type { IInstallStatus, IRegression } from '../install/types';
 import { el } from '../dom';
 import { tr } from '../report/message';
+import { renderProgress } from './progressView';
 
 /** An action button of the panel. */
 export interface IPanelAction {
@@ -64,6 +65,14 @@ export function renderInstall(
   box.appendChild(
     el('div', 'jp-TorchDoctor-installMessage', tr(trans, status.message))
   );
+  if (
+    status.progress &&
+    (status.step === 'running' || status.step === 'failed')
+  ) {
+    box.appendChild(
+      renderProgress(status.progress, trans, status.step === 'failed')
+    );
+  }
   if (status.reasons.length) {
     const list = el('ul', 'jp-TorchDoctor-reasons');
     status.reasons.forEach(r => list.appendChild(el('li', '', tr(trans, r))));
@@ -74,7 +83,13 @@ export function renderInstall(
   }
   const t = status.timings;
   const parts = [
-    t.pip !== undefined ? trans.__('pip %1 s', (t.pip / 1000).toFixed(1)) : '',
+    t.pip !== undefined
+      ? trans.__(
+          '%1 %2 s',
+          status.plan.installer?.tool ?? 'pip',
+          (t.pip / 1000).toFixed(1)
+        )
+      : '',
     t.restart !== undefined
       ? trans.__('restart %1 s', (t.restart / 1000).toFixed(1))
       : '',

@@ -132,6 +132,8 @@ class Host implements IInstallHost {
     errored: false,
     interrupted: null
   };
+  /** Stream chunks the cell prints while it runs (a real capture). */
+  stream: string[] = [];
   constructor(public session: ISessionContext) {}
   insert(text: string) {
     this.inserted.push(text);
@@ -142,7 +144,15 @@ class Host implements IInstallHost {
       ? null
       : (this.edited ?? this.inserted.at(-1) ?? planned);
   }
-  async run(): Promise<IRunResult> {
+  async run(
+    _id?: string | null,
+    _text?: string,
+    onOutput?: (text: string) => void
+  ): Promise<IRunResult> {
+    let so = '';
+    for (const chunk of this.stream) {
+      onOutput?.((so += chunk));
+    }
     if (this.result === 'throw') {
       throw new Error('the cell model was disposed');
     }
@@ -402,5 +412,54 @@ describe('InstallFlow', () => {
     expect(await flow.insert(7)).toBe(false);
     expect(toasts[1][0]).toBe('warning');
     expect(await flow.run()).toBeNull();
+  });
+
+  it('running: shows pip’s progress from the cell’s output as it comes (#21)', async () => {
+    const { model, host, flow } = setup();
+    const capture = JSON.parse(
+      fs.readFileSync(
+        path.join(__dirname, 'progress', 'pip-notebook.json'),
+        'utf8'
+      )
+    );
+    host.stream = capture.chunks.map((c: { text: string }) => c.text);
+    host.result = {
+      text: host.stream.join(''),
+      errored: false,
+      interrupted: null
+    };
+    await flow.insert(0);
+    const status = await flow.run();
+    expect(status?.step).toBe('verified');
+    const running = model.installs
+      .get('A')!
+      .filter(s => s.step === 'running')
+      .map(s => s.progress!);
+    // Many updates, not one per chunk: only what changes the bar.
+    expect(running.length).toBeGreaterThan(10);
+    expect(running.length).toBeLessThan(host.stream.length);
+    expect(running[0]).toMatchObject({ phase: 'starting', fraction: 0 });
+    const torch = running.find(p => p.wheel?.startsWith('torch-2.13.0+cpu'));
+    expect(torch?.wheelBytes).toBeCloseTo(191.8e6, -3);
+    const fractions = running.map(p => p.fraction!);
+    fractions
+      .slice(1)
+      .forEach((f, i) => expect(f).toBeGreaterThanOrEqual(fractions[i]));
+    expect(fractions.at(-1)).toBe(1);
+  });
+
+  it('failed: the bar ends as an error with pip’s line (#21)', async () => {
+    const { model, host, flow } = setup();
+    const text = pipOut('nomatch');
+    host.stream = [text];
+    host.result = { text, errored: false, interrupted: null };
+    await flow.insert(0);
+    const status = await flow.run();
+    expect(status?.step).toBe('failed');
+    expect(status?.progress?.phase).toBe('failed');
+    expect(status?.progress?.error).toMatch(
+      /No matching distribution|Could not find/
+    );
+    expect(model.last('A').progress?.phase).toBe('failed');
   });
 });
