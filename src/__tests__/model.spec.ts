@@ -12,7 +12,7 @@ import { JupyterServer } from '@jupyterlab/testing/lib/start_jupyter_server';
 import { StateDB } from '@jupyterlab/statedb';
 import { signalToPromise } from '@jupyterlab/testutils';
 
-import { TorchDoctorModel } from '../model';
+import { TorchDoctorModel } from '../model/model';
 import type { IProbeRecord, IProbeState } from '../tokens';
 import { verifiedCu130 } from './canned';
 import { KERNEL_PIP_INDEX, startServer } from './realServer';

@@ -18,7 +18,7 @@ import { JupyterServer } from '@jupyterlab/testing/lib/start_jupyter_server';
 import { watching } from '../install/host';
 import { BUNDLES } from '../probe/probeSource';
 import * as silent from '../probe/silent';
-import { TorchDoctorModel } from '../model';
+import { TorchDoctorModel } from '../model/model';
 import type { IProbeRecord, IProbeState } from '../tokens';
 import { startServer } from './realServer';
 

@@ -10,7 +10,7 @@ import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
 import { CommandIDs } from '../commands';
 import type { InstallFlow } from '../install/flow';
-import { installParts } from '../lazy';
+import { installParts } from './installParts';
 import { startJob } from '../probe/previewJob';
 import { ITorchDoctorModel } from '../tokens';
 

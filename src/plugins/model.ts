@@ -16,7 +16,7 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import type { Widget } from '@lumino/widgets';
 
 import { CommandIDs } from '../commands';
-import { TorchDoctorModel } from '../model';
+import { TorchDoctorModel } from '../model/model';
 import { reportText } from '../panel/reportText';
 import { readSettings } from '../settings';
 import { ITorchDoctorModel } from '../tokens';

@@ -19,7 +19,7 @@ import { CommandIDs } from '../commands';
 import type { ExportForm } from '../install/exportForms';
 import { canProtect, hasProtection, protectionOf } from '../install/protect';
 import type { ProtectFlow } from '../install/protectFlow';
-import { installParts, type InstallParts } from '../lazy';
+import { installParts, type InstallParts } from './installParts';
 import { tr } from '../report/message';
 import { ITorchDoctorModel } from '../tokens';
 

@@ -7,7 +7,7 @@ import type {
   IInstallStatus,
   IProtectStatus,
   IVerifiedBuild
-} from './install/types';
+} from '../install/types';
 import { heavy } from './lazy';
 import { confirmRecord } from './liveCheck';
 import {
@@ -16,17 +16,17 @@ import {
   noKernelState,
   type IInflight
 } from './record';
-import { msg } from './report/message';
-import type { ProbeOutcome } from './report/outcome';
-import { KernelRecords } from './records';
-import { changesAdvice, DEFAULT_SETTINGS } from './settings';
+import { msg } from '../report/message';
+import type { ProbeOutcome } from '../report/outcome';
+import { KernelRecordRegistry } from './registry';
+import { changesAdvice, DEFAULT_SETTINGS } from '../settings';
 import { StoredMap } from './stateStore';
 import type {
   IProbeRecord,
   IProbeSettings,
   IProbeState,
   ITorchDoctorModel
-} from './tokens';
+} from '../tokens';
 
 /** The IStateDB key of the verified builds, per kernelspec. */
 const VERIFIED_KEY = 'jupyterlab-torch-doctor:verified';
@@ -426,7 +426,7 @@ export class TorchDoctorModel implements ITorchDoctorModel {
   private _settings: IProbeSettings;
   private _settingsVersion = 0;
   private _isDisposed = false;
-  private _records = new KernelRecords({
+  private _records = new KernelRecordRegistry({
     changed: rec => this._changed(rec),
     revived: rec => this._onRevived(rec),
     kernelChanged: (ctx, rec) => this._onKernelChanged(ctx, rec),
