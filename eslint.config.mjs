@@ -150,12 +150,8 @@ export default tseslint.config(
       '!../model/stateStore',
       '../settings'
     ],
-    'src/tokens.ts': [
-      './*/*',
-      '!./report/*',
-      '!./install/types',
-      '!./advice/types'
-    ]
+    // What other extensions see: the contract only.
+    'src/tokens.ts': ['./*/*', '!./report/*']
   }),
   prettierConfig
 );

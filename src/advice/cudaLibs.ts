@@ -5,7 +5,7 @@
  * network. Each finding carries its evidence and its fix: an exact cell
  * built from metadata facts, or a note on what cannot be fixed in place.
  */
-import { msg, type IMessage } from '../report/message';
+import { msg } from '../report/message';
 import type { ICudaDist, IProbeReport } from '../report/types';
 import { pypiIndex } from './pypi';
 import { installCell } from './plan';
@@ -18,29 +18,12 @@ import {
   type IRequirement
 } from './requirement';
 import { shellWord } from './url';
-import type { IFinding } from './types';
+import type { ICudaFinding, ICudaLibsAdvice, IFinding } from '../report/advice';
 
 /** PyPI, where NVIDIA, CuPy, JAX and TensorFlow publish their CUDA wheels. */
 export const PYPI_INDEX = 'https://pypi.org/simple';
 
-/** A finding about the CUDA libraries, with its fix. */
-export interface ICudaFinding extends IFinding {
-  /** An exact cell to run, or null. */
-  cell: string | null;
-  /** What cannot be fixed in place, or how to fix it outside the kernel. */
-  note: IMessage | null;
-}
-
-/** What the panel shows: the inventory's rows and the findings. */
-export interface ICudaLibsAdvice {
-  /** Installed CUDA-family distributions, torch first when it is a CUDA build. */
-  rows: { name: string; version: string; cuda: number | null }[];
-  conda: { name: string; version: string }[];
-  ldPaths: { path: string; libs: string[] }[];
-  findings: ICudaFinding[];
-  /** Whether any finding is an error (the status bar says so). */
-  hasError: boolean;
-}
+export type { ICudaFinding, ICudaLibsAdvice } from '../report/advice';
 
 /** A requirer: a distribution and the requirement lines it declares. */
 interface IRequirer {

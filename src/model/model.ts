@@ -6,7 +6,7 @@ import type {
   IInstallStatus,
   IProtectStatus,
   IVerifiedBuild
-} from '../install/types';
+} from '../report/install';
 import { heavy } from './lazy';
 import { confirmRecord } from './liveCheck';
 import {

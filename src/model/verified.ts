@@ -4,7 +4,7 @@
  */
 import type { IStateDB } from '@jupyterlab/statedb';
 
-import type { IVerifiedBuild } from '../install/types';
+import type { IVerifiedBuild } from '../report/install';
 import { StoredMap } from './stateStore';
 
 /** The IStateDB key of the verified builds, per kernelspec. */
