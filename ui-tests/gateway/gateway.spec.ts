@@ -1,8 +1,9 @@
-import { galata, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { galata } from '@jupyterlab/galata';
 import type { APIRequestContext } from '@playwright/test';
 import * as os from 'os';
 import * as path from 'path';
 
+import { installAndVerify, openPanel } from '../tests/utils';
 import { BASE, GATEWAY, GPU_HOST, expect, test } from './fixtures';
 
 /**
@@ -49,11 +50,6 @@ async function shutdownAll(request: APIRequestContext) {
   await expect
     .poll(() => gatewayKernels(request), { timeout: 30_000 })
     .toEqual([]);
-}
-
-async function openPanel(page: IJupyterLabPageFixture) {
-  await page.sidebar.openTab('jp-TorchDoctor-panel');
-  return page.locator('#jp-TorchDoctor-panel');
 }
 
 test.afterEach(async ({ request }) => {
@@ -139,28 +135,17 @@ test.fixme('the install loop ends Verified on the remote kernel, across its rest
   page
 }) => {
   await page.notebook.createNew('install.ipynb', { kernel: 'gpu-install' });
-  const panel = await openPanel(page);
-  const plan = panel.locator('.jp-TorchDoctor-plan').first();
-  await expect(plan.locator('.jp-TorchDoctor-cell')).toHaveText(CPU_CELL, {
-    timeout: 60_000
-  });
-  await expect(panel.locator('.jp-TorchDoctor-kernel')).toContainText(
-    `on ${GPU_HOST}`
-  );
-  await plan.getByRole('button', { name: 'Insert Install Cell' }).click();
-  await panel.getByRole('button', { name: 'Run Install…' }).click();
-  const dialog = page.locator('.jp-Dialog');
-  await expect(dialog).toContainText('install-envs/gpu-install/bin/python');
-  await dialog.getByRole('button', { name: 'Run Install' }).click();
-
   // pip runs on the GPU host, from the index on its own 127.0.0.1; the
   // gateway restarts the kernel.
-  await expect(dialog).toContainText('Restart', { timeout: 180_000 });
-  await dialog.getByRole('button', { name: 'Confirm Kernel Restart' }).click();
-  const install = panel.locator('.jp-TorchDoctor-install');
-  await expect(install).toHaveAttribute('data-step', 'verified', {
-    timeout: 120_000
+  const panel = await installAndVerify(page, {
+    cell: CPU_CELL,
+    env: 'gpu-install',
+    afterInsert: panel =>
+      expect(panel.locator('.jp-TorchDoctor-kernel')).toContainText(
+        `on ${GPU_HOST}`
+      )
   });
+  const install = panel.locator('.jp-TorchDoctor-install');
   await expect(install.locator('tbody tr').first()).toHaveText(
     /torch\s*—\s*2\.13\.0\+cpu\s*2\.13\.0\+cpu/
   );

@@ -4,6 +4,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
+import { installAndVerify } from './utils';
+
 /**
  * Keep the verified build: verify → Protect → the user's own `%pip install`
  * of another torch is refused by a real pip → the panel explains it →
@@ -53,25 +55,12 @@ test('protect a verified build; pip refuses another torch, explained; unprotect 
 }) => {
   const before = outsideFiles();
   await page.notebook.createNew('protect.ipynb', { kernel: 'install-protect' });
-  await page.sidebar.openTab('jp-TorchDoctor-panel');
-  const panel = page.locator('#jp-TorchDoctor-panel');
-
   // Verify: the install loop as in install.spec.ts.
-  const plan = panel.locator('.jp-TorchDoctor-plan').first();
-  await expect(plan.locator('.jp-TorchDoctor-cell')).toHaveText(CPU_CELL, {
-    timeout: 60_000
+  const panel = await installAndVerify(page, {
+    cell: CPU_CELL,
+    env: 'install-protect'
   });
-  await plan.getByRole('button', { name: 'Insert Install Cell' }).click();
-  await panel.getByRole('button', { name: 'Run Install…' }).click();
   const dialog = page.locator('.jp-Dialog');
-  await dialog.getByRole('button', { name: 'Run Install' }).click();
-  await expect(dialog).toContainText('Restart', { timeout: 180_000 });
-  await dialog.getByRole('button', { name: 'Confirm Kernel Restart' }).click();
-  await expect(panel.locator('.jp-TorchDoctor-install')).toHaveAttribute(
-    'data-step',
-    'verified',
-    { timeout: 120_000 }
-  );
 
   // Protect: a visible cell, run after the confirmation.
   const protect = panel.locator('.jp-TorchDoctor-protect');
