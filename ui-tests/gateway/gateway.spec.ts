@@ -1,9 +1,13 @@
-import { galata } from '@jupyterlab/galata';
 import type { APIRequestContext } from '@playwright/test';
 import * as os from 'os';
 import * as path from 'path';
 
-import { installAndVerify, openPanel } from '../tests/utils';
+import {
+  installAndVerify,
+  LOCAL_INDEX,
+  openPanel,
+  realKernels
+} from '../tests/utils';
 import { BASE, GATEWAY, GPU_HOST, expect, test } from './fixtures';
 
 /**
@@ -16,21 +20,11 @@ import { BASE, GATEWAY, GPU_HOST, expect, test } from './fixtures';
  * Its local PyTorch index is on the namespace's own 127.0.0.1:8971.
  */
 const REPO = path.resolve(__dirname, '..', '..');
-const INDEX = 'http://127.0.0.1:8971';
+const INDEX = LOCAL_INDEX;
 const CPU_CELL = `%pip install torch==2.13.0+cpu --index-url ${INDEX}/cpu`;
 
 // Real kernels and sessions (through the gateway), not Galata's mocks.
-test.use({
-  kernels: null,
-  sessions: null,
-  mockSettings: {
-    ...galata.DEFAULT_SETTINGS,
-    'jupyterlab-torch-doctor:plugin': {
-      indexBaseUrl: INDEX,
-      packages: ['torch']
-    }
-  }
-});
+test.use(realKernels());
 // One gateway for the suite: the tests run in order and none is retried
 // (the install test changes its kernel's environment).
 test.describe.configure({ mode: 'serial', retries: 0 });

@@ -1,9 +1,11 @@
-import { expect, galata, test } from '@jupyterlab/galata';
+import { expect, test } from '@jupyterlab/galata';
 
 import {
   acceptRestart,
   insertPlan,
   installAndVerify,
+  LOCAL_INDEX,
+  realKernels,
   runConfirmed
 } from './utils';
 
@@ -13,16 +15,11 @@ import {
  * a real restart and a real deep check. The kernels are made afresh by
  * scripts/make-install-envs.sh and read no pip configuration.
  */
-const INDEX = 'http://127.0.0.1:8971';
+const INDEX = LOCAL_INDEX;
 const CPU_CELL = `%pip install torch==2.13.0+cpu --index-url ${INDEX}/cpu`;
 
-const settings = (indexBaseUrl: string) => ({
-  ...galata.DEFAULT_SETTINGS,
-  'jupyterlab-torch-doctor:plugin': { indexBaseUrl, packages: ['torch'] }
-});
-
 // Restarts need real kernels and sessions, not Galata's mocks.
-test.use({ kernels: null, sessions: null, mockSettings: settings(INDEX) });
+test.use(realKernels());
 // The tests change their kernels' environments: a retry would not start
 // from the same state, so none.
 test.describe.configure({ mode: 'serial', retries: 0 });
@@ -88,7 +85,7 @@ test('switch builds: the CUDA build becomes +cpu by an exact pin', async ({
 });
 
 test.describe('failure and cancel', () => {
-  test.use({ mockSettings: settings('http://127.0.0.1:9') });
+  test.use(realKernels('http://127.0.0.1:9'));
 
   test('an unreachable index fails clearly; nothing restarts; output stays', async ({
     page

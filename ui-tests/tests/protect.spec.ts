@@ -1,10 +1,10 @@
-import { expect, galata, test } from '@jupyterlab/galata';
+import { expect, test } from '@jupyterlab/galata';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-import { installAndVerify } from './utils';
+import { installAndVerify, LOCAL_INDEX, realKernels } from './utils';
 
 /**
  * Keep the verified build: verify → Protect → the user's own `%pip install`
@@ -14,21 +14,11 @@ import { installAndVerify } from './utils';
  * config. "Another version" is the tiny fixture wheel torch 2.12.0+cpu that
  * scripts/local-index.py adds to the local index.
  */
-const INDEX = 'http://127.0.0.1:8971';
+const INDEX = LOCAL_INDEX;
 const CPU_CELL = `%pip install torch==2.13.0+cpu --index-url ${INDEX}/cpu`;
 const OTHER = `%pip install torch==2.12.0+cpu --index-url ${INDEX}/cpu`;
 
-test.use({
-  kernels: null,
-  sessions: null,
-  mockSettings: {
-    ...galata.DEFAULT_SETTINGS,
-    'jupyterlab-torch-doctor:plugin': {
-      indexBaseUrl: INDEX,
-      packages: ['torch']
-    }
-  }
-});
+test.use(realKernels());
 test.describe.configure({ mode: 'serial', retries: 0 });
 
 /** pip's user and system config files: Protect must leave them as they were. */

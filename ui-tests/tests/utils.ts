@@ -1,5 +1,28 @@
-import { expect, type IJupyterLabPageFixture } from '@jupyterlab/galata';
+import {
+  expect,
+  galata,
+  type IJupyterLabPageFixture
+} from '@jupyterlab/galata';
 import type { APIRequestContext, Locator } from '@playwright/test';
+
+/** The local PEP 503 index playwright.config serves (scripts/local-index.py). */
+export const LOCAL_INDEX = 'http://127.0.0.1:8971';
+
+/**
+ * Options for `test.use` of the specs that install or restart: real
+ * kernels and sessions (not Galata's mocks), Torch Doctor on `indexBaseUrl`
+ * managing torch only.
+ */
+export function realKernels(indexBaseUrl: string = LOCAL_INDEX) {
+  return {
+    kernels: null,
+    sessions: null,
+    mockSettings: {
+      ...galata.DEFAULT_SETTINGS,
+      'jupyterlab-torch-doctor:plugin': { indexBaseUrl, packages: ['torch'] }
+    }
+  };
+}
 
 /** Write an empty notebook bound to a kernelspec, through the contents API. */
 export async function putNotebook(

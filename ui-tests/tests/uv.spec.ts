@@ -1,7 +1,7 @@
-import { expect, galata, test } from '@jupyterlab/galata';
+import { expect, test } from '@jupyterlab/galata';
 import * as path from 'path';
 
-import { installAndVerify } from './utils';
+import { installAndVerify, LOCAL_INDEX, realKernels } from './utils';
 
 /**
  * A real uv: the kernel's venv was made by uv and has no pip
@@ -11,20 +11,10 @@ import { installAndVerify } from './utils';
  * uv reads no configuration (UV_NO_CONFIG): the cell's index is its only one.
  */
 const REPO = path.resolve(__dirname, '..', '..');
-const INDEX = 'http://127.0.0.1:8971';
+const INDEX = LOCAL_INDEX;
 const PYTHON = `${REPO}/build/install-envs/install-uv/bin/python`;
 
-test.use({
-  kernels: null,
-  sessions: null,
-  mockSettings: {
-    ...galata.DEFAULT_SETTINGS,
-    'jupyterlab-torch-doctor:plugin': {
-      indexBaseUrl: INDEX,
-      packages: ['torch']
-    }
-  }
-});
+test.use(realKernels());
 test.describe.configure({ retries: 0 });
 
 test('a uv venv without pip: the uv cell installs from the local index and ends Verified', async ({
