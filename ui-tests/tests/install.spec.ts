@@ -93,8 +93,9 @@ test.describe('failure and cancel', () => {
     await page.notebook.createNew('fail.ipynb', { kernel: 'install-fail' });
     await page.notebook.setCell(0, 'code', 'x = 41');
     await page.notebook.runCell(0);
+    // No index answers: the plan is the data file's newest release.
     const cell =
-      '%pip install torch==2.14.1+cpu --index-url http://127.0.0.1:9/cpu';
+      '%pip install torch==2.15.0+cpu --index-url http://127.0.0.1:9/cpu';
     const panel = await insertPlan(page, cell);
 
     // Cancel at the confirmation: nothing runs.
