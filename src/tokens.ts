@@ -2,13 +2,13 @@ import type { ISessionContext } from '@jupyterlab/apputils';
 import { Token } from '@lumino/coreutils';
 import type { ISignal } from '@lumino/signaling';
 
-import type { IAdvice, IAdviceSettings } from './advice/types';
+import type { IAdvice, IAdviceSettings } from './report/advice';
 import type {
   IInstallStatus,
   IProtectStatus,
   IRegression,
   IVerifiedBuild
-} from './install/types';
+} from './report/install';
 import type { IMessage } from './report/message';
 import type { ProbeOutcome } from './report/outcome';
 

@@ -17,7 +17,7 @@ import type {
   IProbeState,
   ITorchDoctorModel
 } from '../tokens';
-import { noKernelState } from '../record';
+import { noKernelState } from '../model/record';
 
 const GOLDEN = path.join(__dirname, '..', 'advice', 'golden');
 

@@ -2,7 +2,7 @@
  * The first load: what src/index.ts pulls in through static imports lands
  * in the eager chunk. The release data, the advice engine, the install and
  * protect flows, pep440 and semver must not (they load with the first
- * report, lazy.ts). Type-only imports and import() do not count: the
+ * report, model/lazy.ts). Type-only imports and import() do not count: the
  * bundler leaves them out of the chunk.
  */
 import { readFileSync, existsSync } from 'node:fs';
@@ -85,8 +85,8 @@ describe('the eager chunk', () => {
     expect(rel).toEqual(
       expect.arrayContaining([
         'plugins/model.ts',
-        'model.ts',
-        'record.ts',
+        'model/model.ts',
+        'model/record.ts',
         'panel/panel.ts'
       ])
     );

@@ -2,59 +2,26 @@
  * The shared model against a real server: it follows a session, probes on
  * kernel start and restart exactly once, and drops stale replies.
  */
-import { SessionContext } from '@jupyterlab/apputils';
-import {
-  KernelSpecManager,
-  SessionManager,
-  KernelManager
-} from '@jupyterlab/services';
-import { JupyterServer } from '@jupyterlab/testing/lib/start_jupyter_server';
+import type { SessionContext } from '@jupyterlab/apputils';
 import { StateDB } from '@jupyterlab/statedb';
 import { signalToPromise } from '@jupyterlab/testutils';
 
-import { TorchDoctorModel } from '../model';
+import { TorchDoctorModel } from '../model/model';
 import type { IProbeRecord, IProbeState } from '../tokens';
 import { verifiedCu130 } from './canned';
-import { KERNEL_PIP_INDEX, startServer } from './realServer';
+import { KERNEL_PIP_INDEX, useRealServer } from './realServer';
 
 jest.setTimeout(120_000);
 
-const server = new JupyterServer();
-let kernelManager: KernelManager;
-let sessionManager: SessionManager;
-let specsManager: KernelSpecManager;
-
-beforeAll(async () => {
-  await startServer(server, {
-    'doctor-test-torch-cpu': {
-      env: 'torch-cpu',
-      displayName: 'torch 2.13.0+cpu'
-    }
-  });
-  kernelManager = new KernelManager();
-  sessionManager = new SessionManager({ kernelManager });
-  specsManager = new KernelSpecManager();
-  await Promise.all([sessionManager.ready, specsManager.ready]);
-}, 120_000);
-
-afterAll(async () => {
-  await sessionManager.shutdownAll();
-  sessionManager.dispose();
-  specsManager.dispose();
-  kernelManager.dispose();
-  await server.shutdown();
+const srv = useRealServer({
+  'doctor-test-torch-cpu': {
+    env: 'torch-cpu',
+    displayName: 'torch 2.13.0+cpu'
+  }
 });
 
-async function newContext(name: string): Promise<SessionContext> {
-  const context = new SessionContext({
-    sessionManager,
-    specsManager,
-    path: `${name}-${Math.random().toString(36).slice(2)}.ipynb`,
-    kernelPreference: { name: 'doctor-test-torch-cpu' }
-  });
-  await context.initialize();
-  await context.session!.kernel!.info;
-  return context;
+function newContext(name: string): Promise<SessionContext> {
+  return srv.newContext('doctor-test-torch-cpu', name);
 }
 
 /** Wait until the model reaches a phase, collecting every state it passes. */

@@ -8,6 +8,7 @@ import plugins, { CommandIDs, ITorchDoctorModel } from '../index';
 import { cudaFixPlugin } from '../plugins/cudaFix';
 import { gpuCheckPlugin } from '../plugins/gpuCheck';
 import { installPlugin } from '../plugins/install';
+import { IInstallUIProvider } from '../plugins/installParts';
 import { launcherPlugin } from '../plugins/launcher';
 import { modelPlugin } from '../plugins/model';
 import { protectPlugin } from '../plugins/protect';
@@ -70,8 +71,14 @@ describe('plugins', () => {
   it('provides the model token and declares optional tokens as optional', () => {
     expect(modelPlugin.provides).toBe(ITorchDoctorModel);
     expect(modelPlugin.requires ?? []).toHaveLength(0);
+    // Protect shares the install plugin's UI (its hosts, its dialogs).
+    expect(installPlugin.provides).toBe(IInstallUIProvider);
     for (const plugin of plugins.slice(1)) {
-      expect(plugin.requires).toEqual([ITorchDoctorModel]);
+      expect(plugin.requires).toEqual(
+        plugin === protectPlugin
+          ? [ITorchDoctorModel, IInstallUIProvider]
+          : [ITorchDoctorModel]
+      );
     }
   });
 
@@ -102,8 +109,16 @@ describe('plugins', () => {
 
     const statusBar = new StatusBar();
     statusPlugin.activate(app, model, statusBar, null);
-    installPlugin.activate(app, model, null, null, null, null, null);
-    protectPlugin.activate(app, model, null, null, null, null, null);
+    const installUI = installPlugin.activate(
+      app,
+      model,
+      null,
+      null,
+      null,
+      null,
+      null
+    );
+    protectPlugin.activate(app, model, installUI, null, null, null);
     gpuCheckPlugin.activate(app, model, null, null);
     cudaFixPlugin.activate(app, model, null, null);
     launcherPlugin.activate(app, model, app.shell, new StateDB(), null, null);

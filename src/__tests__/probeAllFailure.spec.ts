@@ -9,10 +9,10 @@ import { CommandRegistry } from '@lumino/commands';
 import { Signal } from '@lumino/signaling';
 
 import { CommandIDs } from '../commands';
-import { TorchDoctorModel } from '../model';
+import { TorchDoctorModel } from '../model/model';
 import { launcherPlugin } from '../plugins/launcher';
 
-jest.mock('../lazy', () => ({
+jest.mock('../model/lazy', () => ({
   heavy: () =>
     Promise.reject(new Error('ChunkLoadError: Loading chunk 7 failed'))
 }));

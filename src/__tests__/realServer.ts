@@ -5,7 +5,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-import type { JupyterServer } from '@jupyterlab/testing/lib/start_jupyter_server';
+import { SessionContext } from '@jupyterlab/apputils';
+import {
+  KernelManager,
+  KernelSpecManager,
+  SessionManager
+} from '@jupyterlab/services';
+import { JupyterServer } from '@jupyterlab/testing/lib/start_jupyter_server';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -83,4 +89,59 @@ export async function startServer(
   } finally {
     process.chdir(cwd);
   }
+}
+
+/** Kernelspecs for {@link startServer}, by spec name. */
+type KernelSpecs = Parameters<typeof startServer>[1];
+
+/** A real server for one spec file, and notebook sessions on it. */
+export interface IRealServer {
+  /** The kernel manager (set once the server is up). */
+  readonly kernelManager: KernelManager;
+  /**
+   * A notebook session on a kernel of `spec`, its kernel ready; `name`
+   * prefixes the notebook's (random) path.
+   */
+  newContext(spec: string, name?: string): Promise<SessionContext>;
+}
+
+/**
+ * Start a real server with `kernels` before the spec file's tests, and
+ * shut it, its sessions and managers down after them.
+ */
+export function useRealServer(kernels: KernelSpecs): IRealServer {
+  const server = new JupyterServer();
+  let kernelManager: KernelManager;
+  let sessionManager: SessionManager;
+  let specsManager: KernelSpecManager;
+  beforeAll(async () => {
+    await startServer(server, kernels);
+    kernelManager = new KernelManager();
+    sessionManager = new SessionManager({ kernelManager });
+    specsManager = new KernelSpecManager();
+    await Promise.all([sessionManager.ready, specsManager.ready]);
+  }, 120_000);
+  afterAll(async () => {
+    await sessionManager.shutdownAll();
+    sessionManager.dispose();
+    specsManager.dispose();
+    kernelManager.dispose();
+    await server.shutdown();
+  });
+  return {
+    get kernelManager() {
+      return kernelManager;
+    },
+    async newContext(spec: string, name = spec) {
+      const context = new SessionContext({
+        sessionManager,
+        specsManager,
+        path: `${name}-${Math.random().toString(36).slice(2)}.ipynb`,
+        kernelPreference: { name: spec }
+      });
+      await context.initialize();
+      await context.session!.kernel!.info;
+      return context;
+    }
+  };
 }

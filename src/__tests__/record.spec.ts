@@ -2,7 +2,7 @@
  * The landing rules of a kernel's record, without a kernel: which results
  * are stale, and how a deep result survives later quick probes.
  */
-import { KernelRecord } from '../record';
+import { KernelRecord } from '../model/record';
 import { msg } from '../report/message';
 import type { ProbeOutcome } from '../report/outcome';
 import type { IProbeReport } from '../report/types';

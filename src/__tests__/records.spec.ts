@@ -7,27 +7,22 @@
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 
-import { SessionContext } from '@jupyterlab/apputils';
-import {
-  KernelManager,
-  KernelSpecManager,
-  SessionManager
-} from '@jupyterlab/services';
-import { JupyterServer } from '@jupyterlab/testing/lib/start_jupyter_server';
+import type { SessionContext } from '@jupyterlab/apputils';
+import { KernelManager } from '@jupyterlab/services';
 
 import { watching } from '../install/host';
 import { BUNDLES } from '../probe/probeSource';
 import * as silent from '../probe/silent';
-import { TorchDoctorModel } from '../model';
+import { TorchDoctorModel } from '../model/model';
 import type { IProbeRecord, IProbeState } from '../tokens';
-import { startServer } from './realServer';
+import { useRealServer } from './realServer';
 
 jest.setTimeout(180_000);
 
-const server = new JupyterServer();
-let sessionManager: SessionManager;
-let specsManager: KernelSpecManager;
-let kernelManager: KernelManager;
+const srv = useRealServer({
+  'records-torch-cpu': { env: 'torch-cpu', displayName: 'torch cpu' },
+  'records-no-torch': { env: 'no-torch', displayName: 'no torch' }
+});
 
 /**
  * A local index: `mode` says how it answers; `held` keeps the requests it
@@ -74,36 +69,15 @@ async function asked(n: number): Promise<void> {
 beforeAll(async () => {
   await new Promise<void>(r => indexServer.listen(0, '127.0.0.1', r));
   index.base = `http://127.0.0.1:${(indexServer.address() as AddressInfo).port}`;
-  await startServer(server, {
-    'records-torch-cpu': { env: 'torch-cpu', displayName: 'torch cpu' },
-    'records-no-torch': { env: 'no-torch', displayName: 'no torch' }
-  });
-  kernelManager = new KernelManager();
-  sessionManager = new SessionManager({ kernelManager });
-  specsManager = new KernelSpecManager();
-  await Promise.all([sessionManager.ready, specsManager.ready]);
-}, 120_000);
+});
 
 afterAll(async () => {
-  await sessionManager.shutdownAll();
-  sessionManager.dispose();
-  specsManager.dispose();
-  kernelManager.dispose();
-  await server.shutdown();
   index.held.forEach(h => h.res.destroy());
   await new Promise(r => indexServer.close(r));
 });
 
-async function newContext(spec: string): Promise<SessionContext> {
-  const context = new SessionContext({
-    sessionManager,
-    specsManager,
-    path: `${spec}-${Math.random().toString(36).slice(2)}.ipynb`,
-    kernelPreference: { name: spec }
-  });
-  await context.initialize();
-  await context.session!.kernel!.info;
-  return context;
+function newContext(spec: string): Promise<SessionContext> {
+  return srv.newContext(spec);
 }
 
 async function close(model: TorchDoctorModel, ...cs: SessionContext[]) {
@@ -268,7 +242,7 @@ describe('per-kernel records', () => {
     model.dispose();
     await b.shutdown();
     b.dispose();
-    await kernelManager.shutdown(idA);
+    await srv.kernelManager.shutdown(idA);
   });
 
   it('deletes the old kernel’s record when the notebook changes its kernel', async () => {
@@ -338,11 +312,11 @@ describe('per-kernel records', () => {
     await new Promise(r => setTimeout(r, 500));
     const gone = waitFor(model, s => s.phase === 'gone');
     const res = await fetch(
-      `${kernelManager.serverSettings.baseUrl}api/kernels/${kernel.id}`,
+      `${srv.kernelManager.serverSettings.baseUrl}api/kernels/${kernel.id}`,
       {
         method: 'DELETE',
         headers: {
-          Authorization: `token ${kernelManager.serverSettings.token}`
+          Authorization: `token ${srv.kernelManager.serverSettings.token}`
         }
       }
     );

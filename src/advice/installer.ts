@@ -10,7 +10,9 @@ import type { IProbeReport } from '../report/types';
 import { shellOf, shellPath } from './url';
 
 /** The installer setting: `auto` (the default), `pip` or `uv`. */
-export type InstallerSetting = 'auto' | 'pip' | 'uv';
+import type { InstallerSetting } from '../report/advice';
+
+export type { InstallerSetting };
 
 /** The installers the setting allows, the default first. */
 export const INSTALLER_SETTINGS: readonly InstallerSetting[] = [

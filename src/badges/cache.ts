@@ -2,7 +2,7 @@ import type { IStateDB } from '@jupyterlab/statedb';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { Signal, type ISignal } from '@lumino/signaling';
 
-import { StoredMap } from '../stateStore';
+import { StoredMap } from '../model/stateStore';
 import type { IProbeRecord, ITorchDoctorModel } from '../tokens';
 import { badgeOf, isBadge, type IBadge } from './badge';
 

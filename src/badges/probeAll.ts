@@ -4,7 +4,7 @@
  */
 import type { Kernel } from '@jupyterlab/services';
 
-import { heavy } from '../lazy';
+import { heavy } from '../model/lazy';
 import { msg } from '../report/message';
 import type { ProbeOutcome } from '../report/outcome';
 import type { IProbeRecord, IProbeSettings } from '../tokens';

@@ -4,7 +4,15 @@
  *
  * An install is bound to its kernel: kernel, session, notebook or console,
  * cell and plan are captured when it starts, and it finishes on them
- * whatever the user does meanwhile. Every path ends in a final state.
+ * whatever the user does meanwhile.
+ *
+ * What holds: a failure of a step (pip's run rejecting, a closed notebook,
+ * a restart that fails, a deep check that does not answer) ends the run in
+ * a step the user can act on (failed, interrupted, restart-pending,
+ * not-verified), never left at running, restarting or verifying. What is
+ * not bounded here: the dialogs wait for the user, and pip has no deadline
+ * of ours (it ends when pip does, or when the user interrupts or restarts
+ * the kernel, which ends the run as interrupted).
  */
 import type { ISessionContext } from '@jupyterlab/apputils';
 import type { Kernel } from '@jupyterlab/services';

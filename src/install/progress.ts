@@ -10,34 +10,9 @@
  * line. Either way the text is read in order and the last value wins.
  */
 
-/** Where the install stands. */
-export type InstallPhase =
-  'starting' | 'resolving' | 'downloading' | 'installing' | 'done' | 'failed';
+import type { IInstallProgress, InstallPhase } from '../report/install';
 
-/** The progress of one install, as far as its output tells. */
-export interface IInstallProgress {
-  /** pip or uv, from the output's own marks; null before either is seen. */
-  tool: 'pip' | 'uv' | null;
-  phase: InstallPhase;
-  /** The wheel (pip: its file name) or package (uv) downloading last. */
-  wheel: string | null;
-  /** That wheel's size in bytes, when printed. */
-  wheelBytes: number | null;
-  /** Bytes of all wheels downloaded so far. */
-  doneBytes: number;
-  /** The whole download: the plan's estimate, or more when the output says so. */
-  totalBytes: number | null;
-  /** doneBytes / totalBytes, 0 to 1; 1 once installing starts; null without a total. */
-  fraction: number | null;
-  /** The error line pip or uv printed, when it failed. */
-  error: string | null;
-  /**
-   * Packages prepared out of all, where that is all the output tells: uv in
-   * JupyterLab (it sees JPY_SESSION_NAME) draws one bar of packages, not
-   * bytes. The fraction then counts packages.
-   */
-  packages?: { done: number; total: number } | null;
-}
+export type { IInstallProgress, InstallPhase };
 
 const UNITS: { [unit: string]: number } = {
   B: 1,

@@ -37,7 +37,7 @@ export interface IProtectUI {
   notify(level: 'info' | 'success' | 'warning' | 'error', m: IMessage): void;
 }
 
-// The panel reads it without loading this flow (see lazy.ts).
+// The panel reads it without loading this flow (see plugins/installParts.ts).
 import { ignoredBecause } from './ignored';
 export { ignoredBecause };
 

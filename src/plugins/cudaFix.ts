@@ -4,11 +4,12 @@ import type {
 } from '@jupyterlab/application';
 import { Notification } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
-import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { ITranslator } from '@jupyterlab/translation';
 
 import { CommandIDs } from '../commands';
 import { insertCell } from '../install/insert';
 import { ITorchDoctorModel } from '../tokens';
+import { bundleOf, kernelOf } from './shared';
 
 /**
  * The fix cell of a CUDA library finding, inserted below the active cell of
@@ -27,14 +28,9 @@ export const cudaFixPlugin: JupyterFrontEndPlugin<void> = {
     notebooks: INotebookTracker | null,
     translator: ITranslator | null
   ): void => {
-    const trans = (translator ?? nullTranslator).load(
-      'jupyterlab_torch_doctor'
-    );
+    const trans = bundleOf(translator);
     const target = (args: { [key: string]: unknown }) => {
-      const id =
-        typeof args['kernelId'] === 'string'
-          ? args['kernelId']
-          : model.selected;
+      const id = kernelOf(model, args);
       const state = id ? model.stateOf(id) : null;
       const report =
         state?.outcome?.kind === 'report' ? state.outcome.report : null;

@@ -3,7 +3,7 @@ import type {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { Dialog, ICommandPalette, showDialog } from '@jupyterlab/apputils';
-import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { ITranslator } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 
 import { CommandIDs } from '../commands';
@@ -17,6 +17,7 @@ import {
 import { startJob } from '../probe/previewJob';
 import { tr } from '../report/message';
 import { ITorchDoctorModel } from '../tokens';
+import { bundleOf } from './shared';
 
 /**
  * The optional check after an install, on the user's click only: each
@@ -35,9 +36,7 @@ export const gpuCheckPlugin: JupyterFrontEndPlugin<void> = {
     palette: ICommandPalette | null,
     translator: ITranslator | null
   ): void => {
-    const trans = (translator ?? nullTranslator).load(
-      'jupyterlab_torch_doctor'
-    );
+    const trans = bundleOf(translator);
     const running = new Set<string>();
     const target = (kernelId: unknown) => {
       const id = typeof kernelId === 'string' ? kernelId : model.selected;

@@ -9,8 +9,9 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
 import { CommandIDs } from '../commands';
-import type { InstallFlow } from '../install/flow';
-import { installParts } from '../lazy';
+import type { IInstallUI, InstallFlow } from '../install/flow';
+import { installParts, IInstallUIProvider } from './installParts';
+import { bundleOf, kernelOf as kernelArg } from './shared';
 import { startJob } from '../probe/previewJob';
 import { ITorchDoctorModel } from '../tokens';
 
@@ -22,11 +23,12 @@ export const INSTALL_PLUGIN_ID = 'jupyterlab-torch-doctor:install';
 /**
  * Insert → confirm and run → restart → verify, one click at a time.
  */
-export const installPlugin: JupyterFrontEndPlugin<void> = {
+export const installPlugin: JupyterFrontEndPlugin<IInstallUIProvider> = {
   id: INSTALL_PLUGIN_ID,
   description:
     'Inserts the install cell, runs it on request, restarts and verifies.',
   autoStart: true,
+  provides: IInstallUIProvider,
   requires: [ITorchDoctorModel],
   optional: [
     INotebookTracker,
@@ -43,33 +45,38 @@ export const installPlugin: JupyterFrontEndPlugin<void> = {
     sessionDialogs: ISessionContextDialogs | null,
     palette: ICommandPalette | null,
     translator: ITranslator | null
-  ): void => {
-    const trans = (translator ?? nullTranslator).load(
-      'jupyterlab_torch_doctor'
-    );
-    // The flow and its dialogs load with the first report (or the first
-    // command): JupyterLab's start does not wait for them.
+  ): IInstallUIProvider => {
+    const trans = bundleOf(translator);
+    // The UI, the flow and its dialogs load with the first report (or the
+    // first command): JupyterLab's start does not wait for them.
+    let ui: Promise<IInstallUI> | null = null;
+    const provider: IInstallUIProvider = {
+      ui: () =>
+        (ui ??= installParts().then(parts =>
+          parts.installUI({
+            notebooks,
+            consoles,
+            sessionDialogs,
+            translator: translator ?? nullTranslator,
+            newNotebook: () => app.commands.execute('notebook:create-new'),
+            previewJob: (kernel, args, deadlineS) =>
+              startJob(kernel, 'preview', args, deadlineS)
+          })
+        ))
+    };
     let flow: InstallFlow | null = null;
     const ready = async (): Promise<InstallFlow> => {
-      const parts = await installParts();
-      flow ??= new parts.InstallFlow(
-        model,
-        parts.installUI({
-          notebooks,
-          consoles,
-          sessionDialogs,
-          translator: translator ?? nullTranslator,
-          newNotebook: () => app.commands.execute('notebook:create-new'),
-          previewJob: (kernel, args, deadlineS) =>
-            startJob(kernel, 'preview', args, deadlineS)
-        })
-      );
+      const [parts, shared] = await Promise.all([
+        installParts(),
+        provider.ui()
+      ]);
+      flow ??= new parts.InstallFlow(model, shared);
       return flow;
     };
     model.probed.connect(() => void ready());
     // Commands act on the selected kernel's record unless told another.
     const kernelOf = (args: ReadonlyPartialJSONObject) =>
-      typeof args['kernelId'] === 'string' ? args['kernelId'] : model.selected;
+      kernelArg(model, args);
     const step = (args: ReadonlyPartialJSONObject) => {
       const id = kernelOf(args);
       return (id && model.stateOf(id)?.install?.step) || '';
@@ -112,5 +119,6 @@ export const installPlugin: JupyterFrontEndPlugin<void> = {
     ]) {
       palette?.addItem({ command, category });
     }
+    return provider;
   }
 };

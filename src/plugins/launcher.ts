@@ -5,7 +5,7 @@ import {
 } from '@jupyterlab/application';
 import { ICommandPalette, Notification } from '@jupyterlab/apputils';
 import { IStateDB } from '@jupyterlab/statedb';
-import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { ITranslator } from '@jupyterlab/translation';
 import type { Widget } from '@lumino/widgets';
 
 import { badgeOf } from '../badges/badge';
@@ -13,6 +13,7 @@ import { BadgeCache } from '../badges/cache';
 import { LauncherBadges } from '../badges/launcherBadges';
 import { CommandIDs } from '../commands';
 import { ITorchDoctorModel } from '../tokens';
+import { bundleOf } from './shared';
 
 /**
  * The plugin id of the launcher badges.
@@ -43,9 +44,7 @@ export const launcherPlugin: JupyterFrontEndPlugin<void> = {
     palette: ICommandPalette | null,
     translator: ITranslator | null
   ): void => {
-    const trans = (translator ?? nullTranslator).load(
-      'jupyterlab_torch_doctor'
-    );
+    const trans = bundleOf(translator);
     const specs = app.serviceManager.kernelspecs;
     const cache = new BadgeCache(model, stateDB, trans);
     const badges = new LauncherBadges({ model, cache, specs, trans });

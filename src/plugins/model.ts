@@ -12,14 +12,15 @@ import { IConsoleTracker } from '@jupyterlab/console';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStateDB } from '@jupyterlab/statedb';
-import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { ITranslator } from '@jupyterlab/translation';
 import type { Widget } from '@lumino/widgets';
 
 import { CommandIDs } from '../commands';
-import { TorchDoctorModel } from '../model';
+import { TorchDoctorModel } from '../model/model';
 import { reportText } from '../panel/reportText';
 import { readSettings } from '../settings';
 import { ITorchDoctorModel } from '../tokens';
+import { bundleOf } from './shared';
 
 /**
  * The plugin id; schema/plugin.json holds its settings.
@@ -53,9 +54,7 @@ export const modelPlugin: JupyterFrontEndPlugin<ITorchDoctorModel> = {
     translator: ITranslator | null,
     stateDB: IStateDB | null
   ): ITorchDoctorModel => {
-    const trans = (translator ?? nullTranslator).load(
-      'jupyterlab_torch_doctor'
-    );
+    const trans = bundleOf(translator);
     const model = new TorchDoctorModel({}, { state: stateDB });
 
     // Follow the widget the user works in; a sidebar or launcher keeps the

@@ -6,20 +6,23 @@ import {
   Clipboard,
   Dialog,
   ICommandPalette,
-  ISessionContextDialogs,
   Notification,
   showDialog
 } from '@jupyterlab/apputils';
-import { IConsoleTracker } from '@jupyterlab/console';
 import { INotebookTracker } from '@jupyterlab/notebook';
-import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { ITranslator } from '@jupyterlab/translation';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
 import { CommandIDs } from '../commands';
 import type { ExportForm } from '../install/exportForms';
 import { canProtect, hasProtection, protectionOf } from '../install/protect';
 import type { ProtectFlow } from '../install/protectFlow';
-import { installParts, type InstallParts } from '../lazy';
+import {
+  installParts,
+  IInstallUIProvider,
+  type InstallParts
+} from './installParts';
+import { bundleOf, kernelOf as kernelArg } from './shared';
 import { tr } from '../report/message';
 import { ITorchDoctorModel } from '../tokens';
 
@@ -38,26 +41,18 @@ export const protectPlugin: JupyterFrontEndPlugin<void> = {
   description:
     'Protects a verified build against later pip installs and exports it as requirements.',
   autoStart: true,
-  requires: [ITorchDoctorModel],
-  optional: [
-    INotebookTracker,
-    IConsoleTracker,
-    ISessionContextDialogs,
-    ICommandPalette,
-    ITranslator
-  ],
+  // The install plugin's UI: the same hosts and "new notebook" offer.
+  requires: [ITorchDoctorModel, IInstallUIProvider],
+  optional: [INotebookTracker, ICommandPalette, ITranslator],
   activate: (
     app: JupyterFrontEnd,
     model: ITorchDoctorModel,
+    install: IInstallUIProvider,
     notebooks: INotebookTracker | null,
-    consoles: IConsoleTracker | null,
-    sessionDialogs: ISessionContextDialogs | null,
     palette: ICommandPalette | null,
     translator: ITranslator | null
   ): void => {
-    const trans = (translator ?? nullTranslator).load(
-      'jupyterlab_torch_doctor'
-    );
+    const trans = bundleOf(translator);
     // The flow, the export forms (and with them the release data) load
     // with the first report or the first command. Refused installs matter
     // only once a report shows a protection, so the pip cell watch starts
@@ -65,16 +60,9 @@ export const protectPlugin: JupyterFrontEndPlugin<void> = {
     let parts: InstallParts | null = null;
     let flow: ProtectFlow | null = null;
     const ready = async (): Promise<ProtectFlow> => {
-      parts = await installParts();
+      const [loaded, base] = await Promise.all([installParts(), install.ui()]);
+      parts = loaded;
       if (!flow) {
-        // The install flow's hosts and "new notebook" offer, shared.
-        const base = parts.installUI({
-          notebooks,
-          consoles,
-          sessionDialogs,
-          translator: translator ?? nullTranslator,
-          newNotebook: () => app.commands.execute('notebook:create-new')
-        });
         flow = new parts.ProtectFlow(
           model,
           parts.protectUI({
@@ -91,7 +79,7 @@ export const protectPlugin: JupyterFrontEndPlugin<void> = {
     };
     model.probed.connect(() => void ready());
     const kernelOf = (args: ReadonlyPartialJSONObject) =>
-      typeof args['kernelId'] === 'string' ? args['kernelId'] : model.selected;
+      kernelArg(model, args);
     const stateOf = (args: ReadonlyPartialJSONObject) => {
       const id = kernelOf(args);
       return id ? model.stateOf(id) : null;

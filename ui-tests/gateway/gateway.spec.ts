@@ -1,8 +1,13 @@
-import { galata, type IJupyterLabPageFixture } from '@jupyterlab/galata';
 import type { APIRequestContext } from '@playwright/test';
 import * as os from 'os';
 import * as path from 'path';
 
+import {
+  installAndVerify,
+  LOCAL_INDEX,
+  openPanel,
+  realKernels
+} from '../tests/utils';
 import { BASE, GATEWAY, GPU_HOST, expect, test } from './fixtures';
 
 /**
@@ -15,21 +20,11 @@ import { BASE, GATEWAY, GPU_HOST, expect, test } from './fixtures';
  * Its local PyTorch index is on the namespace's own 127.0.0.1:8971.
  */
 const REPO = path.resolve(__dirname, '..', '..');
-const INDEX = 'http://127.0.0.1:8971';
+const INDEX = LOCAL_INDEX;
 const CPU_CELL = `%pip install torch==2.13.0+cpu --index-url ${INDEX}/cpu`;
 
 // Real kernels and sessions (through the gateway), not Galata's mocks.
-test.use({
-  kernels: null,
-  sessions: null,
-  mockSettings: {
-    ...galata.DEFAULT_SETTINGS,
-    'jupyterlab-torch-doctor:plugin': {
-      indexBaseUrl: INDEX,
-      packages: ['torch']
-    }
-  }
-});
+test.use(realKernels());
 // One gateway for the suite: the tests run in order and none is retried
 // (the install test changes its kernel's environment).
 test.describe.configure({ mode: 'serial', retries: 0 });
@@ -49,11 +44,6 @@ async function shutdownAll(request: APIRequestContext) {
   await expect
     .poll(() => gatewayKernels(request), { timeout: 30_000 })
     .toEqual([]);
-}
-
-async function openPanel(page: IJupyterLabPageFixture) {
-  await page.sidebar.openTab('jp-TorchDoctor-panel');
-  return page.locator('#jp-TorchDoctor-panel');
 }
 
 test.afterEach(async ({ request }) => {
@@ -139,28 +129,17 @@ test.fixme('the install loop ends Verified on the remote kernel, across its rest
   page
 }) => {
   await page.notebook.createNew('install.ipynb', { kernel: 'gpu-install' });
-  const panel = await openPanel(page);
-  const plan = panel.locator('.jp-TorchDoctor-plan').first();
-  await expect(plan.locator('.jp-TorchDoctor-cell')).toHaveText(CPU_CELL, {
-    timeout: 60_000
-  });
-  await expect(panel.locator('.jp-TorchDoctor-kernel')).toContainText(
-    `on ${GPU_HOST}`
-  );
-  await plan.getByRole('button', { name: 'Insert Install Cell' }).click();
-  await panel.getByRole('button', { name: 'Run Install…' }).click();
-  const dialog = page.locator('.jp-Dialog');
-  await expect(dialog).toContainText('install-envs/gpu-install/bin/python');
-  await dialog.getByRole('button', { name: 'Run Install' }).click();
-
   // pip runs on the GPU host, from the index on its own 127.0.0.1; the
   // gateway restarts the kernel.
-  await expect(dialog).toContainText('Restart', { timeout: 180_000 });
-  await dialog.getByRole('button', { name: 'Confirm Kernel Restart' }).click();
-  const install = panel.locator('.jp-TorchDoctor-install');
-  await expect(install).toHaveAttribute('data-step', 'verified', {
-    timeout: 120_000
+  const panel = await installAndVerify(page, {
+    cell: CPU_CELL,
+    env: 'gpu-install',
+    afterInsert: panel =>
+      expect(panel.locator('.jp-TorchDoctor-kernel')).toContainText(
+        `on ${GPU_HOST}`
+      )
   });
+  const install = panel.locator('.jp-TorchDoctor-install');
   await expect(install.locator('tbody tr').first()).toHaveText(
     /torch\s*—\s*2\.13\.0\+cpu\s*2\.13\.0\+cpu/
   );

@@ -1,9 +1,13 @@
+import { expect, test } from '@jupyterlab/galata';
+
 import {
-  expect,
-  galata,
-  test,
-  type IJupyterLabPageFixture
-} from '@jupyterlab/galata';
+  acceptRestart,
+  insertPlan,
+  installAndVerify,
+  LOCAL_INDEX,
+  realKernels,
+  runConfirmed
+} from './utils';
 
 /**
  * The install loop end to end: a real `%pip install` from a local PEP 503
@@ -11,77 +15,34 @@ import {
  * a real restart and a real deep check. The kernels are made afresh by
  * scripts/make-install-envs.sh and read no pip configuration.
  */
-const INDEX = 'http://127.0.0.1:8971';
+const INDEX = LOCAL_INDEX;
 const CPU_CELL = `%pip install torch==2.13.0+cpu --index-url ${INDEX}/cpu`;
 
-const settings = (indexBaseUrl: string) => ({
-  ...galata.DEFAULT_SETTINGS,
-  'jupyterlab-torch-doctor:plugin': { indexBaseUrl, packages: ['torch'] }
-});
-
 // Restarts need real kernels and sessions, not Galata's mocks.
-test.use({ kernels: null, sessions: null, mockSettings: settings(INDEX) });
+test.use(realKernels());
 // The tests change their kernels' environments: a retry would not start
 // from the same state, so none.
 test.describe.configure({ mode: 'serial', retries: 0 });
 
-async function openPanel(page: IJupyterLabPageFixture) {
-  await page.sidebar.openTab('jp-TorchDoctor-panel');
-  return page.locator('#jp-TorchDoctor-panel');
-}
-
-/** Wait for the plan confirmed on the local index, and insert its cell. */
-async function insertPlan(page: IJupyterLabPageFixture, cell: string) {
-  const panel = await openPanel(page);
-  const plan = panel.locator('.jp-TorchDoctor-plan').first();
-  await expect(plan.locator('.jp-TorchDoctor-cell')).toHaveText(cell, {
-    timeout: 60_000
-  });
-  await plan.getByRole('button', { name: 'Insert Install Cell' }).click();
-  await expect(panel.locator('.jp-TorchDoctor-install')).toHaveAttribute(
-    'data-step',
-    'inserted'
-  );
-  return panel;
-}
-
-/** Click "Run Install…" and confirm; checks what the dialog shows. */
-async function runConfirmed(
-  page: IJupyterLabPageFixture,
-  panel: ReturnType<IJupyterLabPageFixture['locator']>,
-  env: string
-) {
-  await panel.getByRole('button', { name: 'Run Install…' }).click();
-  const dialog = page.locator('.jp-Dialog');
-  await expect(dialog).toContainText(`install-envs/${env}/bin/python`);
-  await expect(dialog).toContainText('Free disk');
-  await dialog.getByRole('button', { name: 'Run Install' }).click();
-}
-
-async function acceptRestart(page: IJupyterLabPageFixture) {
-  const dialog = page.locator('.jp-Dialog');
-  await expect(dialog).toContainText('Restart', { timeout: 180_000 });
-  await dialog.getByRole('button', { name: 'Confirm Kernel Restart' }).click();
-}
-
 test('fresh install: insert, run, restart, verified', async ({ page }) => {
   await page.notebook.createNew('fresh.ipynb', { kernel: 'install-fresh' });
   await page.notebook.setCell(0, 'code', 'x = 1');
-  const panel = await insertPlan(page, CPU_CELL);
-  await expect(panel.locator('.jp-TorchDoctor-verdict')).toHaveText('No torch');
-
-  // The cell is below the active one, exactly the plan's text; nothing ran.
-  expect(await page.notebook.getCellCount()).toBe(2);
-  expect(await page.notebook.getCellTextInput(0)).toBe('x = 1');
-  expect(await page.notebook.getCellTextInput(1)).toBe(CPU_CELL);
-  await expect(page.locator('.jp-InputPrompt').nth(1)).toHaveText('[ ]:');
-
-  await runConfirmed(page, panel, 'install-fresh');
-  await acceptRestart(page);
-  const install = panel.locator('.jp-TorchDoctor-install');
-  await expect(install).toHaveAttribute('data-step', 'verified', {
-    timeout: 120_000
+  const panel = await installAndVerify(page, {
+    cell: CPU_CELL,
+    env: 'install-fresh',
+    shows: ['Free disk'],
+    afterInsert: async panel => {
+      await expect(panel.locator('.jp-TorchDoctor-verdict')).toHaveText(
+        'No torch'
+      );
+      // The cell is below the active one, exactly the plan's text; nothing ran.
+      expect(await page.notebook.getCellCount()).toBe(2);
+      expect(await page.notebook.getCellTextInput(0)).toBe('x = 1');
+      expect(await page.notebook.getCellTextInput(1)).toBe(CPU_CELL);
+      await expect(page.locator('.jp-InputPrompt').nth(1)).toHaveText('[ ]:');
+    }
   });
+  const install = panel.locator('.jp-TorchDoctor-install');
   await expect(install).toContainText('Verified');
   // benchmarks/install.sh reads this line.
   console.log(
@@ -104,16 +65,16 @@ test('switch builds: the CUDA build becomes +cpu by an exact pin', async ({
   page
 }) => {
   await page.notebook.createNew('switch.ipynb', { kernel: 'install-switch' });
-  const panel = await insertPlan(page, CPU_CELL);
-  await expect(panel.locator('.jp-TorchDoctor-verdict')).toHaveText(
-    '⚠ Works, could be better'
-  );
-  await runConfirmed(page, panel, 'install-switch');
-  await acceptRestart(page);
-  const install = panel.locator('.jp-TorchDoctor-install');
-  await expect(install).toHaveAttribute('data-step', 'verified', {
-    timeout: 120_000
+  const panel = await installAndVerify(page, {
+    cell: CPU_CELL,
+    env: 'install-switch',
+    shows: ['Free disk'],
+    afterInsert: panel =>
+      expect(panel.locator('.jp-TorchDoctor-verdict')).toHaveText(
+        '⚠ Works, could be better'
+      )
   });
+  const install = panel.locator('.jp-TorchDoctor-install');
   await expect(install.locator('tbody tr').first()).toHaveText(
     /torch\s*2\.14\.1\+cu130\s*2\.13\.0\+cpu\s*2\.13\.0\+cpu/
   );
@@ -124,7 +85,7 @@ test('switch builds: the CUDA build becomes +cpu by an exact pin', async ({
 });
 
 test.describe('failure and cancel', () => {
-  test.use({ mockSettings: settings('http://127.0.0.1:9') });
+  test.use(realKernels('http://127.0.0.1:9'));
 
   test('an unreachable index fails clearly; nothing restarts; output stays', async ({
     page
@@ -148,7 +109,7 @@ test.describe('failure and cancel', () => {
     await expect(install).toHaveAttribute('data-step', 'cancelled');
     await expect(page.locator('.jp-InputPrompt').nth(1)).toHaveText('[ ]:');
 
-    await runConfirmed(page, panel, 'install-fail');
+    await runConfirmed(page, panel, 'install-fail', ['Free disk']);
     await expect(install).toHaveAttribute('data-step', 'failed', {
       timeout: 120_000
     });
@@ -173,7 +134,7 @@ test('a declined restart leaves verification pending, then verifies', async ({
 }) => {
   await page.notebook.createNew('pending.ipynb', { kernel: 'install-fail' });
   const panel = await insertPlan(page, CPU_CELL);
-  await runConfirmed(page, panel, 'install-fail');
+  await runConfirmed(page, panel, 'install-fail', ['Free disk']);
   const dialog = page.locator('.jp-Dialog');
   await expect(dialog).toContainText('Restart', { timeout: 180_000 });
   await dialog.getByRole('button', { name: 'Cancel Kernel Restart' }).click();
@@ -204,7 +165,7 @@ test('in a console, the code is sent on run, then verified', async ({
   await expect(
     page.locator('.jp-CodeConsole .jp-OutputArea-output')
   ).toHaveCount(0);
-  await runConfirmed(page, panel, 'install-console');
+  await runConfirmed(page, panel, 'install-console', ['Free disk']);
   await expect(page.locator('.jp-Dialog')).toContainText('Restart', {
     timeout: 180_000
   });

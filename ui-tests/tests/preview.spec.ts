@@ -1,4 +1,6 @@
-import { expect, galata, test } from '@jupyterlab/galata';
+import { expect, test } from '@jupyterlab/galata';
+
+import { LOCAL_INDEX, realKernels } from './utils';
 
 /**
  * The plan preview in the confirm dialog: pip's real dry run, in a job of
@@ -7,20 +9,10 @@ import { expect, galata, test } from '@jupyterlab/galata';
  * pins torch==2.14.1, so the preview must name the pin the plan breaks.
  * Nothing is installed: the dialog is cancelled.
  */
-const INDEX = 'http://127.0.0.1:8971';
+const INDEX = LOCAL_INDEX;
 const CELL = `%pip install torch==2.13.0+cpu --index-url ${INDEX}/cpu`;
 
-test.use({
-  kernels: null,
-  sessions: null,
-  mockSettings: {
-    ...galata.DEFAULT_SETTINGS,
-    'jupyterlab-torch-doctor:plugin': {
-      indexBaseUrl: INDEX,
-      packages: ['torch']
-    }
-  }
-});
+test.use(realKernels());
 
 test('the confirm dialog shows what the install would change and which pin it breaks', async ({
   page

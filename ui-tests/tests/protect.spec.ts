@@ -1,8 +1,10 @@
-import { expect, galata, test } from '@jupyterlab/galata';
+import { expect, test } from '@jupyterlab/galata';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+
+import { installAndVerify, LOCAL_INDEX, realKernels } from './utils';
 
 /**
  * Keep the verified build: verify → Protect → the user's own `%pip install`
@@ -12,21 +14,11 @@ import * as path from 'path';
  * config. "Another version" is the tiny fixture wheel torch 2.12.0+cpu that
  * scripts/local-index.py adds to the local index.
  */
-const INDEX = 'http://127.0.0.1:8971';
+const INDEX = LOCAL_INDEX;
 const CPU_CELL = `%pip install torch==2.13.0+cpu --index-url ${INDEX}/cpu`;
 const OTHER = `%pip install torch==2.12.0+cpu --index-url ${INDEX}/cpu`;
 
-test.use({
-  kernels: null,
-  sessions: null,
-  mockSettings: {
-    ...galata.DEFAULT_SETTINGS,
-    'jupyterlab-torch-doctor:plugin': {
-      indexBaseUrl: INDEX,
-      packages: ['torch']
-    }
-  }
-});
+test.use(realKernels());
 test.describe.configure({ mode: 'serial', retries: 0 });
 
 /** pip's user and system config files: Protect must leave them as they were. */
@@ -53,25 +45,12 @@ test('protect a verified build; pip refuses another torch, explained; unprotect 
 }) => {
   const before = outsideFiles();
   await page.notebook.createNew('protect.ipynb', { kernel: 'install-protect' });
-  await page.sidebar.openTab('jp-TorchDoctor-panel');
-  const panel = page.locator('#jp-TorchDoctor-panel');
-
   // Verify: the install loop as in install.spec.ts.
-  const plan = panel.locator('.jp-TorchDoctor-plan').first();
-  await expect(plan.locator('.jp-TorchDoctor-cell')).toHaveText(CPU_CELL, {
-    timeout: 60_000
+  const panel = await installAndVerify(page, {
+    cell: CPU_CELL,
+    env: 'install-protect'
   });
-  await plan.getByRole('button', { name: 'Insert Install Cell' }).click();
-  await panel.getByRole('button', { name: 'Run Install…' }).click();
   const dialog = page.locator('.jp-Dialog');
-  await dialog.getByRole('button', { name: 'Run Install' }).click();
-  await expect(dialog).toContainText('Restart', { timeout: 180_000 });
-  await dialog.getByRole('button', { name: 'Confirm Kernel Restart' }).click();
-  await expect(panel.locator('.jp-TorchDoctor-install')).toHaveAttribute(
-    'data-step',
-    'verified',
-    { timeout: 120_000 }
-  );
 
   // Protect: a visible cell, run after the confirmation.
   const protect = panel.locator('.jp-TorchDoctor-protect');

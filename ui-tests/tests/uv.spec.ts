@@ -1,5 +1,7 @@
-import { expect, galata, test } from '@jupyterlab/galata';
+import { expect, test } from '@jupyterlab/galata';
 import * as path from 'path';
+
+import { installAndVerify, LOCAL_INDEX, realKernels } from './utils';
 
 /**
  * A real uv: the kernel's venv was made by uv and has no pip
@@ -9,50 +11,26 @@ import * as path from 'path';
  * uv reads no configuration (UV_NO_CONFIG): the cell's index is its only one.
  */
 const REPO = path.resolve(__dirname, '..', '..');
-const INDEX = 'http://127.0.0.1:8971';
+const INDEX = LOCAL_INDEX;
 const PYTHON = `${REPO}/build/install-envs/install-uv/bin/python`;
 
-test.use({
-  kernels: null,
-  sessions: null,
-  mockSettings: {
-    ...galata.DEFAULT_SETTINGS,
-    'jupyterlab-torch-doctor:plugin': {
-      indexBaseUrl: INDEX,
-      packages: ['torch']
-    }
-  }
-});
+test.use(realKernels());
 test.describe.configure({ retries: 0 });
 
 test('a uv venv without pip: the uv cell installs from the local index and ends Verified', async ({
   page
 }) => {
   await page.notebook.createNew('uv.ipynb', { kernel: 'install-uv' });
-  await page.sidebar.openTab('jp-TorchDoctor-panel');
-  const panel = page.locator('#jp-TorchDoctor-panel');
-  const plan = panel.locator('.jp-TorchDoctor-plan').first();
-  const cell = plan.locator('.jp-TorchDoctor-cell');
-  await expect(cell).toHaveText(
-    new RegExp(
+  const panel = await installAndVerify(page, {
+    cell: new RegExp(
       `^!\\S*/uv pip install --python ${PYTHON.replace(/[.+]/g, '\\$&')} ` +
         `torch==2\\.13\\.0\\+cpu --index-url ${INDEX}/cpu$`
     ),
-    { timeout: 60_000 }
-  );
-  await expect(panel.locator('.jp-TorchDoctor-facts')).toContainText('uv');
-  await plan.getByRole('button', { name: 'Insert Install Cell' }).click();
-  await panel.getByRole('button', { name: 'Run Install…' }).click();
-  const dialog = page.locator('.jp-Dialog');
-  await expect(dialog).toContainText('install-envs/install-uv/bin/python');
-  await dialog.getByRole('button', { name: 'Run Install' }).click();
-
-  await expect(dialog).toContainText('Restart', { timeout: 180_000 });
-  await dialog.getByRole('button', { name: 'Confirm Kernel Restart' }).click();
-  const install = panel.locator('.jp-TorchDoctor-install');
-  await expect(install).toHaveAttribute('data-step', 'verified', {
-    timeout: 120_000
+    env: 'install-uv',
+    afterInsert: panel =>
+      expect(panel.locator('.jp-TorchDoctor-facts')).toContainText('uv')
   });
+  const install = panel.locator('.jp-TorchDoctor-install');
   await expect(install.locator('tbody tr').first()).toHaveText(
     /torch\s*—\s*2\.13\.0\+cpu\s*2\.13\.0\+cpu/
   );

@@ -15,7 +15,7 @@ import * as path from 'path';
 import { MARK, untranslated } from '../../__tests__/translate';
 import { firstGpu, shortGpuName, statusSummary } from '../statusText';
 import { stateLine } from '../../panel/facts';
-import { goneKernelState } from '../../record';
+import { goneKernelState } from '../../model/record';
 import { msg } from '../../report/message';
 
 const trans = nullTranslator.load('jupyterlab_torch_doctor');

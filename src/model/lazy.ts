@@ -2,21 +2,23 @@
  * The parts that load on the first probe, in chunks of their own, so that
  * the eager chunk holds only the plugins, the per-kernel model and the
  * views: the probe's Python source, the report schema and its validator,
- * the release data with the advice engine (pep440, semver), and the
- * install and protect flows. What holds: nothing here loads before a
- * probe starts or a command of the install or protect plugins runs; the
+ * the release data with the advice engine (pep440, semver). (The install
+ * and protect flows load through plugins/installParts.ts.) What holds:
+ * nothing here loads before a probe starts; the
  * startup benchmark (benchmarks/startup.mjs) lists what the page fetched.
  */
-import type { advise } from './advice/engine';
-import type { detectRegression } from './install/verify';
-import type { checkIndex } from './probe/indexCheck';
-import type { probeKernel } from './probe/runner';
+import type { advise } from '../advice/engine';
+import type { indexQueries } from '../advice/live';
+import type { detectRegression } from '../install/verify';
+import type { checkIndex } from '../probe/indexCheck';
+import type { probeKernel } from '../probe/runner';
 
 /** The functions the model and "Probe all kernels" need. */
 export interface IHeavy {
   probeKernel: typeof probeKernel;
   checkIndex: typeof checkIndex;
   advise: typeof advise;
+  indexQueries: typeof indexQueries;
   detectRegression: typeof detectRegression;
 }
 
@@ -26,15 +28,17 @@ let done: IHeavy | null = null;
 /** Load the heavy parts once. */
 export function heavy(): Promise<IHeavy> {
   loading ??= Promise.all([
-    import('./probe/runner'),
-    import('./probe/indexCheck'),
-    import('./advice/engine'),
-    import('./install/verify')
-  ]).then(([runner, index, engine, verify]) => {
+    import('../probe/runner'),
+    import('../probe/indexCheck'),
+    import('../advice/engine'),
+    import('../advice/live'),
+    import('../install/verify')
+  ]).then(([runner, index, engine, live, verify]) => {
     done = {
       probeKernel: runner.probeKernel,
       checkIndex: index.checkIndex,
       advise: engine.advise,
+      indexQueries: live.indexQueries,
       detectRegression: verify.detectRegression
     };
     return done;
@@ -49,15 +53,4 @@ export function heavy(): Promise<IHeavy> {
  */
 export function loadedHeavy(): IHeavy | null {
   return done;
-}
-
-/** The install and protect flows, their dialogs and the export forms. */
-export type InstallParts = typeof import('./lazyInstall');
-
-let installLoading: Promise<InstallParts> | null = null;
-
-/** Load the install and protect parts once. */
-export function installParts(): Promise<InstallParts> {
-  installLoading ??= import('./lazyInstall');
-  return installLoading;
 }

@@ -5,15 +5,15 @@
 import type { ISessionContext } from '@jupyterlab/apputils';
 import type { Kernel } from '@jupyterlab/services';
 
-import type { IAdvice } from './advice/types';
+import type { IAdvice } from '../report/advice';
 import type {
   IInstallStatus,
   IProtectStatus,
   IVerifiedBuild
-} from './install/types';
+} from '../report/install';
 import { loadedHeavy } from './lazy';
-import type { ProbeOutcome } from './report/outcome';
-import type { ILiveCheckState, IProbeState, ProbePhase } from './tokens';
+import type { ProbeOutcome } from '../report/outcome';
+import type { ILiveCheckState, IProbeState, ProbePhase } from '../tokens';
 
 /** A probe request in flight: at most one per kind and record. */
 export interface IInflight {

@@ -1,5 +1,4 @@
 import type { ISessionContext } from '@jupyterlab/apputils';
-import type { Kernel } from '@jupyterlab/services';
 import type { IStateDB } from '@jupyterlab/statedb';
 import { Signal, type ISignal } from '@lumino/signaling';
 
@@ -7,7 +6,7 @@ import type {
   IInstallStatus,
   IProtectStatus,
   IVerifiedBuild
-} from './install/types';
+} from '../report/install';
 import { heavy } from './lazy';
 import { confirmRecord } from './liveCheck';
 import {
@@ -16,20 +15,17 @@ import {
   noKernelState,
   type IInflight
 } from './record';
-import { msg } from './report/message';
-import type { ProbeOutcome } from './report/outcome';
-import { KernelRecords } from './records';
-import { changesAdvice, DEFAULT_SETTINGS } from './settings';
-import { StoredMap } from './stateStore';
+import type { ProbeOutcome } from '../report/outcome';
+import { KernelRecordRegistry } from './registry';
+import { runProbe, type IRunHost } from './run';
+import { changesAdvice, DEFAULT_SETTINGS } from '../settings';
+import { VerifiedBuilds } from './verified';
 import type {
   IProbeRecord,
   IProbeSettings,
   IProbeState,
   ITorchDoctorModel
-} from './tokens';
-
-/** The IStateDB key of the verified builds, per kernelspec. */
-const VERIFIED_KEY = 'jupyterlab-torch-doctor:verified';
+} from '../tokens';
 
 /**
  * The shared model: one record per kernel, selected by the active session.
@@ -44,11 +40,7 @@ export class TorchDoctorModel implements ITorchDoctorModel {
     options: { state?: IStateDB | null } = {}
   ) {
     this._settings = { ...DEFAULT_SETTINGS, ...settings };
-    this._verifiedStore = new StoredMap(
-      options.state ?? null,
-      VERIFIED_KEY,
-      Private.isVerified
-    );
+    this._verified = new VerifiedBuilds(options.state ?? null);
     this.ready = this._loadVerified();
   }
 
@@ -151,8 +143,7 @@ export class TorchDoctorModel implements ITorchDoctorModel {
   }
 
   rememberVerified(build: IVerifiedBuild): void {
-    this._verified.set(build.kernelName, build);
-    this._verifiedStore.save(this._verified);
+    this._verified.remember(build);
     this._records.all().forEach(rec => {
       if (rec.kernelName === build.kernelName) {
         this._changed(rec);
@@ -189,7 +180,10 @@ export class TorchDoctorModel implements ITorchDoctorModel {
       promise: Promise.resolve(null)
     };
     rec[kind] = slot;
-    slot.promise = this._run(rec, slot, kernel, !!options.deep, ++rec.seq);
+    slot.promise = runProbe(this._runHost, rec, slot, kernel, {
+      deep: !!options.deep,
+      seq: ++rec.seq
+    });
     this._changed(rec);
     return slot.promise;
   }
@@ -221,74 +215,6 @@ export class TorchDoctorModel implements ITorchDoctorModel {
     this._target = null;
     this._records.dispose();
     Signal.clearData(this);
-  }
-
-  /** Run one probe request and land its outcome if it is still current. */
-  private async _run(
-    rec: KernelRecord,
-    slot: IInflight,
-    kernel: Kernel.IKernelConnection,
-    deep: boolean,
-    seq: number
-  ): Promise<ProbeOutcome | null> {
-    const kind = deep ? 'deep' : 'quick';
-    const epoch = rec.epoch;
-    const s = this._settings;
-    let outcome: ProbeOutcome;
-    let advise = null as null | Awaited<ReturnType<typeof heavy>>['advise'];
-    try {
-      // A failed chunk load (an upgrade under an open page) is an error outcome.
-      const parts = await heavy();
-      advise = parts.advise;
-      outcome = await parts.probeKernel(kernel, {
-        deep,
-        cmd_timeout: s.commandTimeoutS,
-        deep_timeout: s.deepTimeoutS,
-        // The deep check's own subprocess timeout comes first.
-        timeoutMs: s.probeTimeoutMs + (deep ? s.deepTimeoutS * 1000 : 0),
-        onWaiting: () => {
-          if (rec[kind] === slot) {
-            slot.phase = 'waiting';
-            this._changed(rec);
-          }
-        }
-      });
-    } catch (reason) {
-      outcome = {
-        kind: 'error',
-        kernelId: rec.kernelId,
-        message: msg(
-          'Torch Doctor could not load its probe: %1',
-          String(reason)
-        )
-      };
-    }
-    if (rec[kind] === slot) {
-      rec[kind] = null;
-    }
-    if (this._isDisposed) {
-      return null;
-    }
-    const landed = rec.land(outcome, { deep, epoch, seq });
-    if (!landed || landed !== rec.outcome) {
-      // Stale, or a failure shown beside the last good report: the report,
-      // its advice and the badges stay as they were.
-      this._changed(rec);
-      return landed;
-    }
-    // Advised with the settings in force now: they may have changed while
-    // the probe ran.
-    rec.advice =
-      landed.kind === 'report' && advise
-        ? advise(landed.report, this._settings)
-        : null;
-    this._changed(rec);
-    this._publish(rec);
-    if (rec.kernelId === this.selected) {
-      // The selected record's plans are about to be shown.
-      void this.confirmPlans(rec.kernelId);
-    }
-    return landed;
   }
 
   /** Re-advise every cached report with the new settings; no re-probe. */
@@ -323,12 +249,7 @@ export class TorchDoctorModel implements ITorchDoctorModel {
   }
 
   private async _loadVerified(): Promise<void> {
-    for (const [name, build] of await this._verifiedStore.load()) {
-      // Builds verified while loading are newer: keep them.
-      if (!this._verified.has(name)) {
-        this._verified.set(name, build);
-      }
-    }
+    await this._verified.load();
     this._records.all().forEach(rec => this._changed(rec));
   }
 
@@ -339,7 +260,7 @@ export class TorchDoctorModel implements ITorchDoctorModel {
   }
 
   private _stateOf(rec: KernelRecord): IProbeState {
-    return rec.state(this._verified.get(rec.kernelName) ?? null);
+    return rec.state(this._verified.get(rec.kernelName));
   }
 
   private _autoProbe(rec: KernelRecord): void {
@@ -422,11 +343,24 @@ export class TorchDoctorModel implements ITorchDoctorModel {
     }
   }
 
+  /** What a probe run reads and tells of the model. */
+  private _runHost: IRunHost = {
+    settings: () => this._settings,
+    isDisposed: () => this._isDisposed,
+    changed: rec => this._changed(rec),
+    landed: rec => {
+      this._publish(rec);
+      if (rec.kernelId === this.selected) {
+        // The selected record's plans are about to be shown.
+        void this.confirmPlans(rec.kernelId);
+      }
+    }
+  };
   private _target: ISessionContext | null = null;
   private _settings: IProbeSettings;
   private _settingsVersion = 0;
   private _isDisposed = false;
-  private _records = new KernelRecords({
+  private _records = new KernelRecordRegistry({
     changed: rec => this._changed(rec),
     revived: rec => this._onRevived(rec),
     kernelChanged: (ctx, rec) => this._onKernelChanged(ctx, rec),
@@ -438,26 +372,10 @@ export class TorchDoctorModel implements ITorchDoctorModel {
     ISessionContext,
     { id: string; name: string }
   >();
-  private _verified = new Map<string, IVerifiedBuild>();
-  private _verifiedStore: StoredMap<IVerifiedBuild>;
+  private _verified: VerifiedBuilds;
   private _stateChanged = new Signal<ITorchDoctorModel, IProbeState>(this);
   private _settingsChanged = new Signal<ITorchDoctorModel, IProbeSettings>(
     this
   );
   private _probed = new Signal<ITorchDoctorModel, IProbeRecord>(this);
-}
-
-namespace Private {
-  /** Entries of another shape (an older version) are ignored. */
-  export function isVerified(value: unknown): value is IVerifiedBuild {
-    const b = value as IVerifiedBuild | null;
-    return (
-      !!b &&
-      typeof b === 'object' &&
-      typeof b.executable === 'string' &&
-      typeof b.kernelName === 'string' &&
-      !!b.packages &&
-      typeof b.packages === 'object'
-    );
-  }
 }

@@ -6,12 +6,11 @@
  */
 import type { Kernel } from '@jupyterlab/services';
 
-import { indexQueries } from './advice/live';
-import { heavy, type IHeavy } from './lazy';
+import { heavy, loadedHeavy, type IHeavy } from './lazy';
 import type { ILiveCheck, KernelRecord } from './record';
-import { msg, type IMessage } from './report/message';
-import { liveKey, type IIndexQuery, type ILiveIndex } from './report/outcome';
-import type { IProbeSettings } from './tokens';
+import { msg, type IMessage } from '../report/message';
+import { liveKey, type IIndexQuery, type ILiveIndex } from '../report/outcome';
+import type { IProbeSettings } from '../tokens';
 
 /** What the check came to. */
 export interface ILiveAnswer {
@@ -86,7 +85,9 @@ export function confirmRecord(
   if (outcome?.kind !== 'report' || !rec.advice) {
     return Promise.resolve();
   }
-  const queries = s.liveIndexCheck ? indexQueries(rec.advice) : [];
+  // Advice exists only once the engine has loaded, and with it the queries.
+  const ask = loadedHeavy()?.indexQueries;
+  const queries = s.liveIndexCheck && ask ? ask(rec.advice) : [];
   const key = JSON.stringify(queries);
   const prev = rec.live;
   const same = prev?.key === key && prev.outcomeSeq === rec.outcomeSeq;

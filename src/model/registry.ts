@@ -27,7 +27,7 @@ export interface IRecordEvents {
 /**
  * One record per kernel id, made on first sight through a session.
  */
-export class KernelRecords {
+export class KernelRecordRegistry {
   /** Create an empty registry that reports to `events`. */
   constructor(events: IRecordEvents) {
     this._events = events;
