@@ -5,6 +5,7 @@
  * re-advises every cached report without asking the kernel again.
  */
 import * as http from 'http';
+import * as net from 'net';
 import type { AddressInfo } from 'net';
 
 import type { SessionContext } from '@jupyterlab/apputils';
@@ -12,6 +13,7 @@ import { KernelManager } from '@jupyterlab/services';
 
 import { watching } from '../install/host';
 import { BUNDLES } from '../probe/probeSource';
+import { english } from '../report/message';
 import * as silent from '../probe/silent';
 import { TorchDoctorModel } from '../model/model';
 import type { IProbeRecord, IProbeState } from '../tokens';
@@ -371,6 +373,34 @@ describe('per-kernel records', () => {
       index.requests.clear();
       index.held.forEach(h => h.res.destroy());
       index.held = [];
+    });
+
+    it('says the index did not answer when only PyPI, the second source, did', async () => {
+      // The plans' index accepts connections and never answers.
+      const hang = net.createServer(() => undefined);
+      await new Promise<void>(r => hang.listen(0, '127.0.0.1', r));
+      const port = (hang.address() as AddressInfo).port;
+      const ctx = await newContext('records-no-torch');
+      // The kernel's own PyPI answers (a local index).
+      await ctx.session!.kernel!.requestExecute({
+        code: `import os; os.environ['PIP_INDEX_URL'] = '${index.base}/whl/cpu/'`,
+        silent: true
+      }).done;
+      const model = new TorchDoctorModel({
+        autoProbe: false,
+        indexBaseUrl: `http://127.0.0.1:${port}/whl`,
+        indexCheckTimeoutS: 20
+      });
+      model.setTarget(ctx);
+      await model.probe();
+      await model.confirmPlans();
+      expect([...index.requests.keys()]).toContain('/whl/cpu/torch/');
+      expect(model.state.live?.phase).toBe('failed');
+      expect(english(model.state.live!.message!)).toMatch(
+        /^The index did not answer/
+      );
+      hang.close();
+      await close(model, ctx);
     });
 
     it('a settings edit joins the running check of the same queries', async () => {

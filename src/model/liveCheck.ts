@@ -19,13 +19,18 @@ export interface ILiveAnswer {
   failure: IMessage | null;
 }
 
-/** Ask the index about `queries` through `kernel`; never rejects. */
+/**
+ * Ask the index about `queries` through `kernel`; never rejects. The check
+ * fails when none of the plans' own index queries was answered (`pypi`, the
+ * second source, answering alone confirms nothing).
+ */
 export async function askIndex(
   checkIndex: IHeavy['checkIndex'],
   kernel: Kernel.IKernelConnection | null,
   queries: IIndexQuery[],
   deadlineS: number,
-  signal?: AbortSignal
+  signal?: AbortSignal,
+  pypi?: string
 ): Promise<ILiveAnswer> {
   const res = kernel
     ? await checkIndex(kernel, queries, { deadlineS, signal }).catch(
@@ -38,7 +43,10 @@ export async function askIndex(
   if (res.kind === 'ok') {
     // Every request failed within the deadline (per-request timeouts, a
     // refused connection): the index did not answer after all.
-    const none = queries.every(
+    // PyPI, the second source, answering does not confirm the plans' own
+    // index: judge by the plans' index queries when there are any.
+    const own = queries.filter(q => q.index !== pypi);
+    const none = (own.length ? own : queries).every(
       q => res.live[liveKey(q.index, q.project)] === null
     );
     return {
@@ -89,6 +97,7 @@ export function confirmRecord(
   const ask = loadedHeavy()?.indexQueries;
   const queries = s.liveIndexCheck && ask ? ask(rec.advice) : [];
   const key = JSON.stringify(queries);
+  const pypi = rec.advice.pypiIndex;
   const prev = rec.live;
   const same = prev?.key === key && prev.outcomeSeq === rec.outcomeSeq;
   if (same && prev.phase === 'checking') {
@@ -125,7 +134,8 @@ export function confirmRecord(
         rec.connection(),
         queries,
         s.indexCheckTimeoutS,
-        check.abort.signal
+        check.abort.signal,
+        pypi
       );
       if (current()) {
         check.phase = answer.failure ? 'failed' : 'done';
