@@ -8,7 +8,7 @@ import type { IProbeReport } from '../report/types';
 import { pypiIndex } from './pypi';
 import { installCell } from './plan';
 import { type IRequirement } from './requirement';
-import { shellWord } from './url';
+import { shellOf, shellWord } from './url';
 import type { ICudaFinding } from '../report/advice';
 
 /** PyPI, where NVIDIA, CuPy, JAX and TensorFlow publish their CUDA wheels. */
@@ -59,7 +59,7 @@ export function uninstallCell(
   if (!report.environment.pip_available || words.some(w => w === null)) {
     return null;
   }
-  return `%pip uninstall -y ${words.map(w => shellWord(w!)).join(' ')}`;
+  return `%pip uninstall -y ${words.map(w => shellWord(w!, shellOf(report))).join(' ')}`;
 }
 
 /** An install from the kernel's own PyPI (PIP_INDEX_URL, pip.conf, else pypi.org). */

@@ -9,7 +9,7 @@ import { liveFiles } from './files';
 import type { IHardware } from './hardware';
 import { filePlatforms, markerEnv } from './matrix';
 import { cudaFromRequirements } from './requirements';
-import { checkIndexUrl } from './url';
+import { checkIndexUrl, shellOf } from './url';
 
 /** pypi.org's simple index. */
 export const PYPI_SIMPLE = 'https://pypi.org/simple';
@@ -25,7 +25,9 @@ export function pypiIndex(report: IProbeReport): string {
     fromConfig[fromConfig.length - 1] ??
     ''
   ).trim();
-  return url && checkIndexUrl(url).ok ? url.replace(/\/+$/, '') : PYPI_SIMPLE;
+  return url && checkIndexUrl(url, shellOf(report)).ok
+    ? url.replace(/\/+$/, '')
+    : PYPI_SIMPLE;
 }
 
 /**

@@ -299,6 +299,18 @@ describe('CUDA library findings', () => {
     expect(english(m.note!)).toContain('left to pip');
   });
 
+  it('a Windows kernel’s own PyPI with a %-escape is refused for cmd.exe: the fix uses pypi.org', () => {
+    const m = findings('cupy12', r => {
+      r.platform.system = 'Windows';
+      r.install.env = {
+        ...r.install.env,
+        PIP_INDEX_URL: 'http://mirror.test/a%20b/simple'
+      };
+    }).find(f => f.id === 'framework-cuda-mismatch')!;
+    expect(m.cell).toContain('--index-url https://pypi.org/simple');
+    expect(m.cell).not.toContain('%20');
+  });
+
   it('the reverse: cupy-cuda13x next to a CUDA 12 torch', () => {
     const fs = findings('cupy12', r => {
       r.packages.torch!.cuda = '12.6';
