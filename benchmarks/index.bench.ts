@@ -13,6 +13,7 @@ import { JupyterServer } from '@jupyterlab/testing/lib/start_jupyter_server';
 import { merge } from '../src/__tests__/canned';
 import { startServer } from '../src/__tests__/realServer';
 import {
+  RTX4090,
   startReleaseDayIndex,
   type IReleaseDayIndex
 } from '../src/__tests__/releaseDayIndex';
@@ -60,22 +61,7 @@ it.each([
     'RTX 4090, driver 580 (cu132 plan)',
     {
       deep: null,
-      nvidia: {
-        driver: '580.95.05',
-        driver_source: 'sysfs',
-        cuda_driver_max: '13.0',
-        gpus: [
-          {
-            index: 0,
-            name: 'NVIDIA GeForce RTX 4090',
-            memory_mib: 24564,
-            compute_capability: '8.9',
-            mig: null
-          }
-        ],
-        gpu_source: 'nvml',
-        dev_nodes: ['nvidia0', 'nvidiactl', 'nvidia-uvm']
-      }
+      nvidia: RTX4090
     }
   ]
 ])('index job with both sources: %s', async (name, patch) => {

@@ -26,7 +26,11 @@ import { probeKernel } from '../probe/runner';
 import type { IProbeReport } from '../report/types';
 import { merge } from './canned';
 import { startServer } from './realServer';
-import { startReleaseDayIndex, type IReleaseDayIndex } from './releaseDayIndex';
+import {
+  RTX4090,
+  startReleaseDayIndex,
+  type IReleaseDayIndex
+} from './releaseDayIndex';
 
 jest.setTimeout(240_000);
 
@@ -38,23 +42,6 @@ let local: IReleaseDayIndex;
 let requests: string[];
 let report: IProbeReport;
 const timings: number[] = [];
-
-const RTX4090 = {
-  driver: '580.95.05',
-  driver_source: 'sysfs',
-  cuda_driver_max: '13.0',
-  gpus: [
-    {
-      index: 0,
-      name: 'NVIDIA GeForce RTX 4090',
-      memory_mib: 24564,
-      compute_capability: '8.9',
-      mig: null
-    }
-  ],
-  gpu_source: 'nvml',
-  dev_nodes: ['nvidia0', 'nvidiactl', 'nvidia-uvm']
-};
 
 /** Advice after the live check through the kernel, as the model does it. */
 async function adviseLive(r: IProbeReport, settings: Partial<IAdviceSettings>) {

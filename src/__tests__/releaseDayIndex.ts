@@ -122,6 +122,24 @@ function buildWheels(wheels: string): void {
   });
 }
 
+/** The NVIDIA part of a report: an RTX 4090 (cc 8.9) on driver 580, for CUDA 13 plans. */
+export const RTX4090 = {
+  driver: '580.95.05',
+  driver_source: 'sysfs',
+  cuda_driver_max: '13.0',
+  gpus: [
+    {
+      index: 0,
+      name: 'NVIDIA GeForce RTX 4090',
+      memory_mib: 24564,
+      compute_capability: '8.9',
+      mig: null
+    }
+  ],
+  gpu_source: 'nvml',
+  dev_nodes: ['nvidia0', 'nvidiactl', 'nvidia-uvm']
+};
+
 /** The running index: its base URL, the paths asked, and a way to stop it. */
 export interface IReleaseDayIndex {
   base: string;
